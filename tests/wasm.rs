@@ -1,0 +1,284 @@
+//! The wasm boundary in headless Chromium: the JS API returns the documented shapes, and a bad
+//! argument throws an `Error` naming it, after which the network is unchanged and still works.
+
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Array, Float64Array, Reflect, JSON};
+use nndl_backprop::wasm::{generate_data, JsNetwork};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn js(text: &str) -> JsValue {
+    JSON::parse(text).expect("test JSON")
+}
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &key.into()).unwrap()
+}
+
+fn len(v: &JsValue) -> u32 {
+    Array::from(v).length()
+}
+
+fn small() -> JsNetwork {
+    JsNetwork::random(js(r#"{"sizes":[2,3,2],"seed":1}"#)).unwrap()
+}
+
+fn snapshot(net: &JsNetwork) -> String {
+    JSON::stringify(&net.to_json().unwrap())
+        .unwrap()
+        .as_string()
+        .unwrap()
+}
+
+fn message(err: JsValue) -> String {
+    assert!(
+        err.is_instance_of::<js_sys::Error>(),
+        "not an Error: {err:?}"
+    );
+    err.unchecked_into::<js_sys::Error>()
+        .message()
+        .as_string()
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+fn forward_returns_z_and_a_per_layer_with_a0_the_input() {
+    let net = small();
+    let out = net.forward(js("[0.5, -0.25]")).unwrap();
+    assert_eq!(len(&get(&out, "z")), 2);
+    assert_eq!(len(&get(&out, "a")), 3);
+    let a0 = Array::from(&get(&out, "a")).get(0);
+    assert_eq!(Array::from(&a0).get(1).as_f64(), Some(-0.25));
+    assert_eq!(len(&Array::from(&get(&out, "a")).get(1)), 3);
+    // A Float64Array is accepted as well as an array.
+    let typed = Float64Array::from(&[0.5, -0.25][..]);
+    let again = net.forward(typed.into()).unwrap();
+    assert_eq!(
+        JSON::stringify(&again).unwrap(),
+        JSON::stringify(&out).unwrap()
+    );
+}
+
+#[wasm_bindgen_test]
+fn backprop_returns_delta_and_gradients_in_the_books_shapes() {
+    let net = small();
+    let out = net.backprop(js("[0.5, -0.25]"), js("[1, 0]")).unwrap();
+    for key in ["z", "a", "delta", "nablaB", "nablaW", "cost"] {
+        assert!(!get(&out, key).is_undefined(), "{key} missing");
+    }
+    let nabla_w = Array::from(&get(&out, "nablaW"));
+    // nablaW[0] is ∂C/∂w^2: 3 rows (j) of 2 columns (k).
+    assert_eq!(len(&nabla_w.get(0)), 3);
+    assert_eq!(len(&Array::from(&nabla_w.get(0)).get(0)), 2);
+    assert_eq!(len(&Array::from(&nabla_w.get(1)).get(0)), 3);
+    // BP4 at the boundary: ∂C/∂w^3_jk = a^2_k δ^3_j.
+    let a2 = Array::from(&Array::from(&get(&out, "a")).get(1));
+    let d3 = Array::from(&Array::from(&get(&out, "delta")).get(1));
+    let w = Array::from(&nabla_w.get(1)).get(1);
+    let want = a2.get(2).as_f64().unwrap() * d3.get(1).as_f64().unwrap();
+    assert!((Array::from(&w).get(2).as_f64().unwrap() - want).abs() < 1e-15);
+    assert!(get(&out, "cost").as_f64().unwrap() > 0.0);
+}
+
+#[wasm_bindgen_test]
+fn sgd_step_changes_weights_and_reports_the_cost_before() {
+    let mut net = small();
+    let before = snapshot(&net);
+    let bp = net.backprop(js("[0.5, -0.25]"), js("[1, 0]")).unwrap();
+    let out = net
+        .sgd_step(
+            js(r#"[{"x":[0.5,-0.25],"y":[1,0]}]"#),
+            JsValue::from_f64(0.5),
+            JsValue::UNDEFINED,
+        )
+        .unwrap();
+    assert_eq!(get(&out, "cost").as_f64(), get(&bp, "cost").as_f64());
+    assert_ne!(snapshot(&net), before);
+}
+
+#[wasm_bindgen_test]
+fn json_round_trip_and_the_same_seed_give_the_same_network() {
+    let net = small();
+    let copy = JsNetwork::from_json(net.to_json().unwrap()).unwrap();
+    assert_eq!(snapshot(&copy), snapshot(&net));
+    let text = JSON::stringify(&net.to_json().unwrap()).unwrap();
+    assert_eq!(
+        snapshot(&JsNetwork::from_json(text.into()).unwrap()),
+        snapshot(&net)
+    );
+    assert_eq!(snapshot(&small()), snapshot(&net));
+    let w = get(&net.to_json().unwrap(), "weights");
+    assert_eq!(
+        len(&Array::from(&w).get(0)),
+        3,
+        "weights[0] has n_2 = 3 rows"
+    );
+}
+
+#[wasm_bindgen_test]
+fn trace_heatmap_evaluate_and_gradient_check_have_their_shapes() {
+    let mut net = small();
+    let batch = js(r#"[{"x":[0.5,-0.25],"y":[1,0]},{"x":[-0.1,0.9],"y":[0,1]}]"#);
+    let t = net
+        .sgd_step_trace(batch.clone(), JsValue::from_f64(1.0), JsValue::UNDEFINED)
+        .unwrap();
+    assert_eq!(len(&get(&t, "examples")), 2);
+    for key in ["nablaW", "nablaB", "deltaW", "deltaB", "cost"] {
+        assert!(!get(&t, key).is_undefined(), "{key} missing");
+    }
+    let map = net
+        .heatmap(JsValue::from_f64(10.0), JsValue::UNDEFINED)
+        .unwrap();
+    assert_eq!(map.length(), (3 + 2) * 100);
+    let ev = net.evaluate(batch).unwrap();
+    assert_eq!(get(&ev, "total").as_f64(), Some(2.0));
+    let g = net
+        .gradient_check(js("[0.3,0.1]"), js("[1,0]"), JsValue::UNDEFINED)
+        .unwrap();
+    assert!(get(&g, "maxRelativeError").as_f64().unwrap() < 1e-6);
+    let data = generate_data(js(r#"{"kind":"spiral","n":100,"trainShare":0.8,"seed":3}"#)).unwrap();
+    assert_eq!(len(&get(&data, "train")), 80);
+}
+
+#[wasm_bindgen_test]
+fn bad_arguments_throw_errors_that_name_them_and_change_nothing() {
+    let mut net = small();
+    let before = snapshot(&net);
+    let good = js(r#"[{"x":[0.5,-0.25],"y":[1,0]}]"#);
+    let eta = JsValue::from_f64(0.5);
+    let cases: Vec<(Result<JsValue, JsValue>, &str)> = vec![
+        (net.forward(js("[1]")), "x must have 2 numbers"),
+        (net.forward(js(r#"[1, "a"]"#)), "x[1] must be a number"),
+        (
+            net.forward(JsValue::from_str("hello")),
+            "x must be an array",
+        ),
+        (
+            net.forward(Float64Array::from(&[1.0, f64::NAN][..]).into()),
+            "x[1] must be a finite number",
+        ),
+        (
+            net.backprop(js("[1, 2]"), js("[1]")),
+            "y must have 2 numbers",
+        ),
+        (
+            net.sgd_step(js("[]"), eta.clone(), JsValue::UNDEFINED),
+            "empty batch",
+        ),
+        (
+            net.sgd_step(good.clone(), JsValue::from_f64(0.0), JsValue::UNDEFINED),
+            "learning rate eta",
+        ),
+        (
+            net.sgd_step(
+                good.clone(),
+                JsValue::from_f64(f64::NAN),
+                JsValue::UNDEFINED,
+            ),
+            "learning rate eta",
+        ),
+        (
+            net.sgd_step(good.clone(), JsValue::from_str("fast"), JsValue::UNDEFINED),
+            "learning rate eta must be a number",
+        ),
+        (
+            net.sgd_step(good.clone(), eta.clone(), js(r#"{"lambda":-1}"#)),
+            "lambda",
+        ),
+        (
+            net.sgd_step(
+                js(r#"[{"x":[1,2],"y":[1,0]},{"x":[1],"y":[1,0]}]"#),
+                eta.clone(),
+                JsValue::UNDEFINED,
+            ),
+            "batch[1].x must have 2",
+        ),
+        (
+            net.sgd_step(js(r#"[{"x":[1,2]}]"#), eta.clone(), JsValue::UNDEFINED),
+            "batch[0].y must be an array",
+        ),
+        (
+            net.sgd_step(js("[7]"), eta.clone(), JsValue::UNDEFINED),
+            "batch[0] must be an object",
+        ),
+        (
+            net.heatmap(JsValue::from_f64(0.0), JsValue::UNDEFINED)
+                .map(JsValue::from),
+            "resolution",
+        ),
+        (
+            net.gradient_check(js("[1,2]"), js("[1,0]"), JsValue::from_f64(-1.0)),
+            "epsilon",
+        ),
+    ];
+    for (result, expect) in cases {
+        let msg = message(result.expect_err(expect));
+        assert!(msg.contains(expect), "{expect:?} not in {msg:?}");
+        assert_eq!(snapshot(&net), before, "after {expect:?}");
+    }
+    let ctor_cases: Vec<(Result<JsNetwork, JsValue>, &str)> = vec![
+        (
+            JsNetwork::random(js(r#"{"sizes":[2],"seed":1}"#)),
+            "sizes must list 2 to",
+        ),
+        (
+            JsNetwork::random(js(r#"{"sizes":[2,3],"activation":"swish"}"#)),
+            "activation must be one of",
+        ),
+        (
+            JsNetwork::random(js(r#"{"sizes":[2,3],"cost":"hinge"}"#)),
+            "cost must be",
+        ),
+        (
+            JsNetwork::random(js(r#"{"sizes":[2,3],"seed":-1}"#)),
+            "seed",
+        ),
+        (JsNetwork::random(js(r#"{"sizes":[2,1.5]}"#)), "sizes[1]"),
+        (
+            JsNetwork::from_json(js(
+                r#"{"sizes":[2,1],"weights":[[[1]]],"biases":[[0]],"activation":"sigmoid","cost":"quadratic"}"#,
+            )),
+            "weights[0][0] must have 2 numbers",
+        ),
+        (
+            JsNetwork::from_json(js(
+                r#"{"sizes":[2,1],"weights":[[[1,2]]],"biases":[[0]],"activation":"sigmoid"}"#,
+            )),
+            "cost",
+        ),
+        (
+            JsNetwork::from_json(JsValue::from_str("{not json")),
+            "not valid",
+        ),
+        (
+            JsNetwork::from_json(JsValue::from_f64(3.0)),
+            "fromJSON needs",
+        ),
+    ];
+    for (result, expect) in ctor_cases {
+        let msg = message(result.err().expect(expect));
+        assert!(msg.contains(expect), "{expect:?} not in {msg:?}");
+    }
+    // Still works after all that.
+    net.sgd_step(good, eta, JsValue::UNDEFINED).unwrap();
+    assert_ne!(snapshot(&net), before);
+}
+
+#[wasm_bindgen_test]
+fn a_diverging_step_throws_with_diverged_set_and_keeps_the_network() {
+    let mut net =
+        JsNetwork::random(js(r#"{"sizes":[2,3,1],"activation":"linear","seed":2}"#)).unwrap();
+    let before = snapshot(&net);
+    let err = net
+        .sgd_step(
+            js(r#"[{"x":[1e150,-1e150],"y":[0]}]"#),
+            JsValue::from_f64(1e300),
+            JsValue::UNDEFINED,
+        )
+        .unwrap_err();
+    assert_eq!(get(&err, "diverged"), JsValue::TRUE);
+    assert_eq!(snapshot(&net), before);
+}
