@@ -4,7 +4,7 @@
 //! Only for networks with two inputs. The grid's points go through the network as the columns
 //! of one matrix, so a frame costs one matrix product per layer.
 
-use crate::limits::MAX_GRID;
+use crate::limits::{MAX_COORDINATE, MAX_GRID};
 use crate::{Error, Network, Result};
 use nalgebra::DMatrix;
 

@@ -17,6 +17,8 @@ pub const MAX_BATCH: usize = 10_000;
 pub const MAX_POINTS: usize = 10_000;
 /// At most this many cells along one side of a heatmap grid.
 pub const MAX_GRID: usize = 256;
+/// Heatmap bounds lie within ±this (a larger plane shows nothing the network can use).
+pub const MAX_COORDINATE: f64 = 1e6;
 
 /// Check the layer sizes [n_1, …, n_L].
 pub fn check_sizes(sizes: &[usize]) -> Result<()> {
