@@ -1,0 +1,300 @@
+// The network drawn in SVG: neurons filled by a^l_j with a bias ring, edges coloured by w^l_jk,
+// and, during a step, the forward flow, δ halos and ∂C/∂w glows of the current phase.
+// It reads the state and redraws; hit-testing for the hover card lives in network-hit.js.
+
+import { activationColor, activationInk, activationRange, gradientColor, weightColor, weightStrength } from './colors.js';
+import { maxAbs, shownSource } from './derived.js';
+import { t } from './i18n.js';
+import { fmt, layerActivation } from './notation.js';
+
+const SVG = 'http://www.w3.org/2000/svg';
+const UNCOMPUTED = '#eceef2';
+/** Two decimals fit inside a neuron: "0.46", "−0.04". */
+const fixed2 = (v) => v.toFixed(2).replace('-', '−');
+
+function el(name, attrs, parent) {
+  const e = document.createElementNS(SVG, name);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  parent?.append(e);
+  return e;
+}
+
+/** Where every neuron sits for `sizes` in a W × H box; layers are evenly spaced columns. */
+export function layout(sizes, W, H) {
+  const top = 46;
+  const bottom = 22;
+  const side = Math.max(40, Math.min(90, W * 0.09));
+  const L = sizes.length;
+  const xs = sizes.map((_, l) => side + ((W - 2 * side) * l) / (L - 1));
+  const most = Math.max(...sizes);
+  const gap = Math.min((H - top - bottom) / most, 86);
+  const r = Math.max(4, Math.min(gap * 0.3, (xs[1] - xs[0]) * 0.12, 24));
+  const mid = top + (H - top - bottom) / 2;
+  const ys = sizes.map((n) => Array.from({ length: n }, (_, j) => mid + (j - (n - 1) / 2) * gap));
+  return { xs, ys, r, W, H };
+}
+
+/** The view's elements for one network shape; rebuilt only when the sizes change. */
+function build(svg, sizes, geo) {
+  svg.replaceChildren();
+  const groups = {};
+  for (const name of ['labels', 'glows', 'edges', 'flows', 'neurons', 'hover']) groups[name] = el('g', { class: name }, svg);
+  const labels = sizes.map((_, l) => {
+    const g = el('g', {}, groups.labels);
+    const title = el('text', { x: geo.xs[l], y: 16, class: 'layer-title' }, g);
+    const sub = el('text', { x: geo.xs[l], y: 31, class: 'layer-sub' }, g);
+    return { title, sub };
+  });
+  const edges = [];
+  for (let i = 0; i < sizes.length - 1; i++) {
+    edges.push([]);
+    for (let j = 0; j < sizes[i + 1]; j++) {
+      edges[i].push([]);
+      for (let k = 0; k < sizes[i]; k++) {
+        const pos = { x1: geo.xs[i], y1: geo.ys[i][k], x2: geo.xs[i + 1], y2: geo.ys[i + 1][j] };
+        const len = Math.hypot(pos.x2 - pos.x1, pos.y2 - pos.y1);
+        const data = { 'data-l': i + 2, 'data-j': j + 1, 'data-k': k + 1 };
+        edges[i][j].push({
+          glow: el('line', { ...pos, class: 'glow' }, groups.glows),
+          line: el('line', { ...pos, class: 'edge', ...data }, groups.edges),
+          flow: el('line', { ...pos, class: 'flow', 'stroke-dasharray': `${len} ${len}` }, groups.flows),
+          len,
+        });
+      }
+    }
+  }
+  const neurons = sizes.map((n, l) =>
+    Array.from({ length: n }, (_, j) => {
+      const cx = geo.xs[l];
+      const cy = geo.ys[l][j];
+      const g = el('g', { class: 'neuron', 'data-l': l + 1, 'data-j': j + 1 }, groups.neurons);
+      const halo = el('circle', { cx, cy, r: geo.r, class: 'halo' }, g);
+      const ring = l > 0 ? el('circle', { cx, cy, r: geo.r + 3, class: 'bias' }, g) : null;
+      const body = el('circle', { cx, cy, r: geo.r, class: 'body' }, g);
+      const value = el('text', { x: cx, y: cy, class: 'value' }, g);
+      value.style.fontSize = `${Math.max(8, geo.r * 0.56).toFixed(1)}px`;
+      const index = el('text', { x: cx - geo.r - 5, y: cy - geo.r + 2, class: 'index' }, g);
+      index.textContent = String(j + 1);
+      const delta = el('text', { x: cx, y: cy + geo.r + 19, class: 'delta' }, g);
+      return { halo, ring, body, value, delta };
+    }),
+  );
+  const hover = {
+    outline: el('line', { class: 'hover-outline' }, groups.hover),
+    line: el('line', { class: 'hover-line' }, groups.hover),
+    from: el('circle', { class: 'hover-neuron' }, groups.hover),
+    to: el('circle', { class: 'hover-neuron' }, groups.hover),
+  };
+  return { labels, edges, neurons, hover, showIndex: geo.r >= 9 };
+}
+
+/** How far each part of the picture has got in the current phase (see animation.js). */
+function phaseView(state, L) {
+  const { phase, phaseLayer: l, phaseProgress: p, phaseEq } = state;
+  const v = {
+    // Per book layer 1..L: how much of the activation is shown (0 = not yet computed).
+    shownA: (lb) => 1,
+    shownDelta: () => 0,
+    shownGlow: () => 0,
+    flow: null,
+    glowReveal: null,
+  };
+  const showGradients = state.source !== 'probe';
+  if (phase === 'idle') {
+    if (showGradients) {
+      v.shownDelta = () => 1;
+      v.shownGlow = () => 1;
+    }
+  } else if (phase === 'forward') {
+    v.shownA = (lb) => (lb < l ? 1 : lb === l ? p : 0);
+    v.flow = { layer: l, p };
+  } else if (phase === 'output-error') {
+    v.shownDelta = (lb) => (lb === L ? p : 0);
+  } else if (phase === 'backward' && phaseEq === 'BP2') {
+    // BP2 carries δ^(l+1) back through (w^(l+1))ᵀ to layer l.
+    v.shownDelta = (lb) => (lb > l ? 1 : lb === l ? p : 0);
+    v.shownGlow = (lw) => (lw > l ? 1 : 0);
+    v.flow = { layer: l + 1, p, backward: true };
+  } else if (phase === 'backward') {
+    // BP3 and BP4: once δ^l is known, every ∂C/∂b^l and ∂C/∂w^l follows; their glow grows
+    // from layer l back towards layer l−1.
+    v.shownDelta = (lb) => (lb >= l ? 1 : 0);
+    v.shownGlow = (lw) => (lw > l ? 1 : lw === l ? p : 0);
+    v.glowReveal = { layer: l, p };
+  } else if (phase === 'update') {
+    v.shownDelta = () => 1;
+    v.shownGlow = () => 1 - 0.6 * p;
+  }
+  return v;
+}
+
+export function createNetworkView(svg, caption) {
+  let parts = null;
+  let geo = null;
+  let shape = '';
+
+  function ensure(state) {
+    const sizes = Array.from(state.viewNet.sizes);
+    const { width, height } = svg.getBoundingClientRect();
+    const key = `${sizes.join(',')}|${Math.round(width)}x${Math.round(height)}`;
+    if (key === shape) return;
+    shape = key;
+    svg.setAttribute('viewBox', `0 0 ${Math.max(1, width)} ${Math.max(1, height)}`);
+    geo = layout(sizes, Math.max(1, width), Math.max(1, height));
+    parts = build(svg, sizes, geo);
+    svg.classList.toggle('dense', sizes.slice(1).reduce((s, n, i) => s + n * sizes[i], 0) > 60);
+  }
+
+  function drawLabels(state) {
+    const L = parts.labels.length;
+    parts.labels.forEach(({ title, sub }, l) => {
+      title.textContent = t('layer', { l: l + 1 });
+      sub.textContent = l === 0 ? t('input') : l === L - 1 ? `${t('output')}, L = ${L}` : '';
+    });
+  }
+
+  function drawEdges(state, src, pv) {
+    const params = state.display ?? state.viewParams;
+    const grads = src?.nablaW;
+    const maxG = grads ? maxAbs(grads) : 1;
+    parts.edges.forEach((layer, i) =>
+      layer.forEach((row, j) =>
+        row.forEach((e, k) => {
+          const w = params.weights[i][j][k];
+          const s = weightStrength(w);
+          const width = 0.6 + 4.4 * s;
+          e.line.setAttribute('stroke', weightColor(w));
+          e.line.setAttribute('stroke-width', width.toFixed(2));
+          e.line.setAttribute('stroke-opacity', (0.35 + 0.65 * s).toFixed(3));
+          const glow = grads ? pv.shownGlow(i + 2) : 0;
+          if (glow > 0) {
+            // Linear in |∂C/∂w|: the weights the step will move most glow most.
+            const rel = Math.abs(grads[i][j][k]) / maxG;
+            e.glow.setAttribute('stroke', gradientColor(glow * (0.04 + 0.5 * rel)));
+            e.glow.setAttribute('stroke-width', (width + 1 + 9 * rel).toFixed(2));
+            const rev = pv.glowReveal?.layer === i + 2 ? pv.glowReveal.p : 1;
+            // The glow grows from the neuron whose δ caused it (right) back towards the left.
+            e.glow.setAttribute('stroke-dasharray', `${e.len} ${e.len}`);
+            e.glow.setAttribute('stroke-dashoffset', (-(1 - rev) * e.len).toFixed(1));
+            e.glow.setAttribute('visibility', 'visible');
+          } else {
+            e.glow.setAttribute('visibility', 'hidden');
+          }
+          if (pv.flow?.layer === i + 2 && src) {
+            const { p, backward } = pv.flow;
+            // Forward: the source's activation runs along the edge; backward: δ runs back.
+            const colour = backward ? gradientColor(0.75) : activationColor(src.a[i][k], rangeOf(state, i));
+            e.flow.setAttribute('stroke', colour);
+            e.flow.setAttribute('stroke-width', (backward ? 2.5 : width + 2.5).toFixed(2));
+            e.flow.setAttribute('stroke-dashoffset', ((backward ? -1 : 1) * (1 - p) * e.len).toFixed(1));
+            e.flow.setAttribute('visibility', 'visible');
+          } else {
+            e.flow.setAttribute('visibility', 'hidden');
+          }
+        }),
+      ),
+    );
+  }
+
+  /** Activation range of book layer index lb0 + 1 (0 = the inputs, which lie in [−1, 1]). */
+  function rangeOf(state, lb0) {
+    return lb0 === 0 ? [-1, 1] : activationRange(layerActivation(state.viewNet, lb0 - 1));
+  }
+
+  function drawNeurons(state, src, pv) {
+    const params = state.display ?? state.viewParams;
+    const deltas = src?.delta;
+    const maxD = deltas ? maxAbs(deltas) : 1;
+    const L = parts.neurons.length;
+    parts.neurons.forEach((layer, l) =>
+      layer.forEach((n, j) => {
+        const range = rangeOf(state, l);
+        const a = src ? src.a[l][j] : null;
+        const shown = a === null ? 0 : pv.shownA(l + 1);
+        n.body.setAttribute('fill', shown > 0 ? activationColor(a, range) : UNCOMPUTED);
+        n.body.setAttribute('fill-opacity', shown > 0 ? (0.25 + 0.75 * shown).toFixed(3) : '1');
+        n.body.dataset.a = a === null ? '' : String(a);
+        const big = geo.r >= 13;
+        n.value.textContent = shown > 0.5 && big ? fixed2(a) : '';
+        n.value.setAttribute('fill', shown > 0 ? activationInk(a, range) : '#555');
+        if (n.ring) {
+          const b = params.biases[l - 1][j];
+          n.ring.setAttribute('stroke', weightColor(b));
+          n.ring.setAttribute('stroke-width', (1 + 3 * weightStrength(b)).toFixed(2));
+        }
+        const d = l > 0 && deltas ? pv.shownDelta(l + 1) : 0;
+        if (d > 0) {
+          const delta = deltas[l - 1][j];
+          const rel = Math.sqrt(Math.abs(delta) / maxD);
+          n.halo.setAttribute('r', (geo.r + 5 + 11 * rel * d).toFixed(1));
+          n.halo.setAttribute('fill', gradientColor(d * (0.1 + 0.3 * rel)));
+          n.halo.setAttribute('visibility', 'visible');
+          n.delta.textContent = geo.r >= 9 || l === L - 1 ? `δ=${fmt(delta, 2)}` : '';
+          n.delta.setAttribute('fill-opacity', d.toFixed(2));
+        } else {
+          n.halo.setAttribute('visibility', 'hidden');
+          n.delta.textContent = '';
+        }
+      }),
+    );
+  }
+
+  function drawHover(state) {
+    const h = state.hover;
+    const { outline, line, from, to } = parts.hover;
+    const hide = (...els) => els.forEach((e) => e.setAttribute('visibility', 'hidden'));
+    if (!h) return hide(outline, line, from, to);
+    if (h.kind === 'edge') {
+      const { i, j, k } = h;
+      const pos = { x1: geo.xs[i], y1: geo.ys[i][k], x2: geo.xs[i + 1], y2: geo.ys[i + 1][j] };
+      for (const e of [outline, line]) {
+        for (const [key, v] of Object.entries(pos)) e.setAttribute(key, v);
+        e.setAttribute('visibility', 'visible');
+      }
+      const params = state.display ?? state.viewParams;
+      const w = params.weights[i][j][k];
+      line.setAttribute('stroke', weightColor(w));
+      line.setAttribute('stroke-width', (2 + 4.4 * weightStrength(w)).toFixed(2));
+      outline.setAttribute('stroke-width', (6 + 4.4 * weightStrength(w)).toFixed(2));
+      ringAt(from, i, k);
+      ringAt(to, i + 1, j);
+    } else {
+      hide(outline, line, to);
+      ringAt(from, h.l, h.j);
+    }
+  }
+
+  function ringAt(circle, l, j) {
+    circle.setAttribute('cx', geo.xs[l]);
+    circle.setAttribute('cy', geo.ys[l][j]);
+    circle.setAttribute('r', geo.r + 6);
+    circle.setAttribute('visibility', 'visible');
+  }
+
+  function drawCaption(state, src) {
+    if (!caption || !src) return;
+    const x = (v) => fmt(v, 2);
+    const y = src.y ? src.y.map((v) => fmt(v, 2)).join(', ') : '';
+    if (src.kind === 'probe') caption.textContent = t('showingProbe', { x1: x(src.x[0]), x2: x(src.x[1]), y });
+    else if (src.kind === 'mean') caption.textContent = t('showingMean', { m: state.last.m });
+    else caption.textContent = t('showingExample', { i: src.index + 1, m: state.last.m, x1: x(src.x[0]), x2: x(src.x[1]), y });
+  }
+
+  return {
+    render(state) {
+      if (!state.viewNet) return;
+      ensure(state);
+      const src = shownSource(state);
+      const pv = phaseView(state, parts.neurons.length);
+      drawLabels(state);
+      drawEdges(state, src, pv);
+      drawNeurons(state, src, pv);
+      drawHover(state);
+      drawCaption(state, src);
+      svg.dataset.phase = state.phase;
+    },
+    /** Geometry for hit-testing and the hover card (null before the first render). */
+    geometry: () => geo,
+    element: svg,
+  };
+}

@@ -1,0 +1,195 @@
+// The input plane: the network's output a^L as a heatmap over [−1, 1]², the training points
+// (filled) and test points (hollow), the last mini-batch ringed, and the probe the learner
+// drags with mouse, pen or touch. The heatmap costs one Rust call, made only when weights change.
+
+import { GRADIENT, classColor, heatmapRGB } from './colors.js';
+import { fmt } from './notation.js';
+
+const RES = 64;
+const BOUNDS = { xMin: -1, xMax: 1, yMin: -1, yMax: 1 };
+
+export function createPlane(canvas, { onProbe }) {
+  const ctx = canvas.getContext('2d');
+  const cells = document.createElement('canvas');
+  cells.width = RES;
+  cells.height = RES;
+  const cellsCtx = cells.getContext('2d');
+  let heatKey = null;
+  let size = 0;
+  let dragging = false;
+
+  const toPlane = (px, py) => [(px / size) * 2 - 1, 1 - (py / size) * 2];
+  const toPixel = ([x, y]) => [((x + 1) / 2) * size, ((1 - y) / 2) * size];
+
+  function resize() {
+    const cssSize = Math.round(canvas.getBoundingClientRect().width);
+    const dpr = window.devicePixelRatio || 1;
+    if (cssSize === size && canvas.width === Math.round(cssSize * dpr)) return false;
+    size = cssSize;
+    canvas.width = Math.round(cssSize * dpr);
+    canvas.height = Math.round(cssSize * dpr);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    return true;
+  }
+
+  /** Refills the heatmap image from one net.heatmap call (a^L of the first output neuron). */
+  function refreshHeatmap(state) {
+    const net = state.viewNet;
+    const sizes = Array.from(net.sizes);
+    const grid = net.heatmap(RES, BOUNDS);
+    const before = sizes.slice(1, -1).reduce((s, n) => s + n, 0);
+    const offset = before * RES * RES;
+    const img = cellsCtx.createImageData(RES, RES);
+    for (let c = 0; c < RES * RES; c++) {
+      const [r, g, b] = heatmapRGB(grid[offset + c]);
+      img.data.set([r, g, b, 255], c * 4);
+    }
+    cellsCtx.putImageData(img, 0, 0);
+  }
+
+  function drawAxes() {
+    ctx.strokeStyle = 'rgba(29, 35, 48, 0.18)';
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    ctx.moveTo(size / 2, 0);
+    ctx.lineTo(size / 2, size);
+    ctx.moveTo(0, size / 2);
+    ctx.lineTo(size, size / 2);
+    ctx.stroke();
+    ctx.fillStyle = 'rgba(29, 35, 48, 0.55)';
+    ctx.font = '11px system-ui, sans-serif';
+    ctx.textAlign = 'right';
+    ctx.fillText('x₁ →', size - 6, size / 2 - 6);
+    ctx.textAlign = 'left';
+    ctx.fillText('↑ x₂', size / 2 + 6, 14);
+    ctx.fillText('−1', 4, size / 2 + 14);
+    ctx.textAlign = 'right';
+    ctx.fillText('1', size - 4, size / 2 + 14);
+  }
+
+  function drawPoint(p, test) {
+    const [px, py] = toPixel(p.x);
+    ctx.beginPath();
+    ctx.arc(px, py, test ? 4 : 3.6, 0, 2 * Math.PI);
+    if (test) {
+      // Test points are hollow: the network never trains on them.
+      ctx.lineWidth = 3.2;
+      ctx.strokeStyle = 'rgba(255, 255, 255, 0.9)';
+      ctx.stroke();
+      ctx.lineWidth = 1.8;
+      ctx.strokeStyle = classColor(p.label);
+      ctx.stroke();
+    } else {
+      ctx.fillStyle = classColor(p.label);
+      ctx.fill();
+      ctx.lineWidth = 1;
+      ctx.strokeStyle = p.label ? 'rgba(29, 35, 48, 0.75)' : 'rgba(255, 255, 255, 0.9)';
+      ctx.stroke();
+    }
+  }
+
+  function drawBatch(state) {
+    const last = state.last;
+    if (!last || (state.phase === 'idle' && state.source === 'probe')) return;
+    const [r, g, b] = GRADIENT;
+    last.indices.forEach((idx, n) => {
+      const [px, py] = toPixel(state.data.train[idx].x);
+      const focused = state.source === n;
+      ctx.beginPath();
+      ctx.arc(px, py, focused ? 10 : 7.5, 0, 2 * Math.PI);
+      ctx.lineWidth = focused ? 3 : 1.8;
+      ctx.strokeStyle = `rgba(${r}, ${g}, ${b}, ${focused ? 1 : 0.85})`;
+      ctx.stroke();
+      if (focused || state.source === 'mean' || state.phase !== 'idle') {
+        ctx.fillStyle = `rgb(${r}, ${g}, ${b})`;
+        ctx.font = `${focused ? 'bold ' : ''}10px system-ui, sans-serif`;
+        ctx.textAlign = 'left';
+        ctx.fillText(String(n + 1), px + 8, py - 7);
+      }
+    });
+  }
+
+  function drawProbe(state) {
+    const [px, py] = toPixel(state.probe.x);
+    ctx.beginPath();
+    ctx.arc(px, py, 10, 0, 2 * Math.PI);
+    ctx.fillStyle = 'rgba(255, 255, 255, 0.55)';
+    ctx.fill();
+    ctx.lineWidth = 2;
+    ctx.strokeStyle = '#1d2330';
+    ctx.stroke();
+    ctx.beginPath();
+    ctx.moveTo(px - 6, py);
+    ctx.lineTo(px + 6, py);
+    ctx.moveTo(px, py - 6);
+    ctx.lineTo(px, py + 6);
+    ctx.stroke();
+    const out = state.probeBP?.a.at(-1);
+    if (out) {
+      const text = `aᴸ = ${out.map((v) => fmt(v, 2)).join(', ')}`;
+      ctx.font = '12px system-ui, sans-serif';
+      ctx.textAlign = px > size - 90 ? 'right' : 'left';
+      const tx = px > size - 90 ? px - 14 : px + 14;
+      const ty = py < 24 ? py + 22 : py - 12;
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = 'rgba(255, 255, 255, 0.9)';
+      ctx.strokeText(text, tx, ty);
+      ctx.fillStyle = '#1d2330';
+      ctx.fillText(text, tx, ty);
+    }
+  }
+
+  function pointerToProbe(ev) {
+    const box = canvas.getBoundingClientRect();
+    const [x, y] = toPlane(ev.clientX - box.left, ev.clientY - box.top);
+    const clamp = (v) => Math.max(-1, Math.min(1, v));
+    onProbe([clamp(x), clamp(y)]);
+  }
+
+  // Pointer events cover mouse, pen and touch alike; capture keeps the drag when the
+  // pointer leaves the canvas. CSS sets touch-action: none so the page does not scroll.
+  canvas.addEventListener('pointerdown', (ev) => {
+    dragging = true;
+    canvas.setPointerCapture(ev.pointerId);
+    canvas.classList.add('dragging');
+    pointerToProbe(ev);
+  });
+  canvas.addEventListener('pointermove', (ev) => {
+    if (dragging) pointerToProbe(ev);
+  });
+  const stop = (ev) => {
+    dragging = false;
+    canvas.classList.remove('dragging');
+    if (canvas.hasPointerCapture(ev.pointerId)) canvas.releasePointerCapture(ev.pointerId);
+  };
+  canvas.addEventListener('pointerup', stop);
+  canvas.addEventListener('pointercancel', stop);
+
+  return {
+    render(state, changed) {
+      if (!state.viewNet) return;
+      const resized = resize();
+      // The heatmap depends only on the drawn weights: recompute it when they change.
+      const key = state.viewParams;
+      if (key !== heatKey || changed?.has('data')) {
+        refreshHeatmap(state);
+        heatKey = key;
+      }
+      if (!resized && changed && !['viewParams', 'probe', 'probeBP', 'last', 'source', 'phase', 'data'].some((k) => changed.has(k))) return;
+      ctx.imageSmoothingEnabled = true;
+      ctx.clearRect(0, 0, size, size);
+      ctx.drawImage(cells, 0, 0, size, size);
+      drawAxes();
+      for (const p of state.data.test) drawPoint(p, true);
+      for (const p of state.data.train) drawPoint(p, false);
+      drawBatch(state);
+      drawProbe(state);
+    },
+    /** Client coordinates of a point of the plane (for tests and keyboard nudging). */
+    clientPoint([x, y]) {
+      const box = canvas.getBoundingClientRect();
+      const [px, py] = toPixel([x, y]);
+      return { x: box.left + px, y: box.top + py };
+    },
+  };
+}

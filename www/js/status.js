@@ -1,0 +1,37 @@
+// What is happening now: the phase bar (1 forward pass → 2 output error → 3 backpropagate →
+// 4 update) and the counters (step, epoch, cost of the last mini-batch, accuracy).
+
+import { fmt } from './notation.js';
+
+const PHASES = ['forward', 'output-error', 'backward', 'update'];
+
+export function createStatus(phaseBar, counters) {
+  const items = PHASES.map((p) => phaseBar.querySelector(`[data-phase="${p}"]`));
+  const field = (name) => counters.querySelector(`[data-counter="${name}"]`);
+  const out = {
+    step: field('step'),
+    epoch: field('epoch'),
+    cost: field('cost'),
+    train: field('train'),
+    test: field('test'),
+  };
+  const pct = (ev) => (ev ? `${(ev.accuracy * 100).toFixed(0)}%` : '–');
+
+  return {
+    render(state) {
+      const at = PHASES.indexOf(state.phase);
+      items.forEach((el, n) => {
+        el.classList.toggle('active', n === at);
+        el.classList.toggle('done', at >= 0 && n < at);
+      });
+      phaseBar.dataset.phase = state.phase;
+      phaseBar.classList.toggle('held', state.held);
+      out.step.textContent = String(state.step);
+      // The epoch being worked through, counted from 1 as soon as training has started.
+      out.epoch.textContent = String(state.step > 0 ? state.epoch + 1 : 0);
+      out.cost.textContent = state.lastCost === null ? '–' : fmt(state.lastCost);
+      out.train.textContent = pct(state.accuracy?.train);
+      out.test.textContent = pct(state.accuracy?.test);
+    },
+  };
+}
