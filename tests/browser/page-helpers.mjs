@@ -1,0 +1,106 @@
+// Helpers the page's browser tests share (the harness itself is harness.mjs): open the page
+// and wait for the wasm, find a point on one edge of the drawn network, take an animated
+// Step, and the page's number format. Reference values are computed in the page with a
+// separate Network.fromJSON copy, never read back from the views under test.
+
+/** Opens the page and waits until the network is drawn. */
+export async function openApp(h, { speed = 4, contextOptions = {} } = {}) {
+  const page = await h.newPage(contextOptions, '');
+  await page.waitForFunction(() => window.__app?.ready === true, null, { timeout: 20_000 });
+  await page.waitForSelector('#net line.edge');
+  if (speed !== 1) {
+    // The slider is log2 of the speed: 2 → 4×, so a Step's animation takes about two seconds.
+    await page.$eval('#speed', (el, v) => {
+      el.value = String(v);
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }, Math.log2(speed));
+  }
+  return page;
+}
+
+/** Clicks Step and waits for all four phases to finish. */
+export async function stepAndWait(page) {
+  const before = await page.evaluate(() => window.__app.step);
+  await page.click('#step');
+  await page.waitForFunction((n) => window.__app.step === n + 1 && window.__app.phase === 'idle', before, { timeout: 30_000 });
+}
+
+/**
+ * Client coordinates of a point on edge w^l_jk (1-based, as in the book) that is at least
+ * `clearance` px from every other edge and outside every neuron, from the SVG's own lines.
+ */
+export async function edgePoint(page, l, j, k, clearance = 5) {
+  return page.evaluate(
+    ([l, j, k, clearance]) => {
+      const svg = document.getElementById('net');
+      const box = svg.getBoundingClientRect();
+      const seg = (e) => ['x1', 'y1', 'x2', 'y2'].map((a) => Number(e.getAttribute(a)));
+      const lines = [...svg.querySelectorAll('line.edge')];
+      const target = svg.querySelector(`line.edge[data-l="${l}"][data-j="${j}"][data-k="${k}"]`);
+      if (!target) throw new Error(`no edge l=${l} j=${j} k=${k}`);
+      const circles = [...svg.querySelectorAll('circle.body')].map((c) => ({
+        x: Number(c.getAttribute('cx')),
+        y: Number(c.getAttribute('cy')),
+        r: Number(c.getAttribute('r')),
+      }));
+      const dist = (px, py, [ax, ay, bx, by]) => {
+        const dx = bx - ax;
+        const dy = by - ay;
+        const u = Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy)));
+        return Math.hypot(px - ax - u * dx, py - ay - u * dy);
+      };
+      const [x1, y1, x2, y2] = seg(target);
+      for (let t = 0.5, n = 0; n < 140; n++, t = 0.5 + (n % 2 ? 1 : -1) * Math.ceil(n / 2) * 0.005) {
+        const px = x1 + t * (x2 - x1);
+        const py = y1 + t * (y2 - y1);
+        if (circles.some((c) => Math.hypot(px - c.x, py - c.y) < c.r + 8)) continue;
+        if (lines.every((e) => e === target || dist(px, py, seg(e)) >= clearance)) return { x: box.left + px, y: box.top + py };
+      }
+      throw new Error(`no clear point on edge l=${l} j=${j} k=${k}`);
+    },
+    [l, j, k, clearance],
+  );
+}
+
+/** Client coordinates of neuron j (1-based) in layer l. */
+export async function neuronPoint(page, l, j) {
+  return page.evaluate(([l, j]) => {
+    const c = document.querySelector(`#net g.neuron[data-l="${l}"][data-j="${j}"] circle.body`);
+    const box = c.ownerSVGElement.getBoundingClientRect();
+    return { x: box.left + Number(c.getAttribute('cx')), y: box.top + Number(c.getAttribute('cy')) };
+  }, [l, j]);
+}
+
+/** The page's number format (3 significant digits, a real minus sign), for text checks. */
+export function fmt(v, digits = 3) {
+  if (v === 0) return '0';
+  const abs = Math.abs(v);
+  if (abs < 1e-4 || abs >= 1e5) {
+    const sup = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
+    return v
+      .toExponential(digits - 1)
+      .replace(/e([+-])(\d+)/, (m, s, e) => `×10${[...((s === '-' ? '-' : '') + e)].map((c) => sup[c]).join('')}`)
+      .replace('-', '−');
+  }
+  let s = v.toPrecision(digits);
+  if (s.includes('.')) s = s.replace(/0+$/, '').replace(/\.$/, '');
+  return s.replace('-', '−');
+}
+
+/** Largest |a − b| over two nested arrays of the same shape. */
+export function maxDiff(a, b) {
+  if (Array.isArray(a)) return Math.max(0, ...a.map((v, i) => maxDiff(v, b[i])));
+  return Math.abs(a - b);
+}
+
+/** Every neuron's drawn fill and data-a, keyed "l,j". */
+export async function drawnActivations(page) {
+  return page.$$eval('#net g.neuron', (gs) =>
+    Object.fromEntries(
+      gs.map((g) => {
+        const body = g.querySelector('circle.body');
+        return [`${g.dataset.l},${g.dataset.j}`, { fill: body.getAttribute('fill'), a: Number(body.dataset.a) }];
+      }),
+    ),
+  );
+}
