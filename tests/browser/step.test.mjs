@@ -82,6 +82,32 @@ test('the drawn weights stay old until the update phase, then become the new one
   h.assertClean();
 });
 
+test('with prefers-reduced-motion, the phases still come in order but nothing slides', async () => {
+  const page = await openApp(h, { speed: 1, contextOptions: { reducedMotion: 'reduce' } });
+  await page.evaluate(() => {
+    window.__progress = [];
+    const tick = () => {
+      if (window.__app.phase !== 'idle') window.__progress.push(document.getElementById('net').dataset.phase);
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  await page.click('#step');
+  await page.waitForFunction(() => window.__app.phase === 'forward');
+  // Every phase is drawn whole from its first frame: the update jumps to the new weights.
+  await page.waitForFunction(() => window.__app.phase === 'update', null, { timeout: 20_000 });
+  await page.waitForTimeout(50);
+  const drawn = await page.evaluate(() => window.__app.drawnNetwork);
+  const display = await page.$eval('#net line.edge[data-l="2"][data-j="1"][data-k="1"]', (l) => Number(l.getAttribute('stroke-width')));
+  const after = await page.evaluate(() => window.__app.lastStep.after.weights[0][0][0]);
+  assert.equal(display.toFixed(2), (0.6 + 4.4 * Math.tanh(Math.abs(after) / 1.5)).toFixed(2), 'no in-between widths');
+  assert.ok(drawn, 'still drawing');
+  await page.waitForFunction(() => window.__app.phase === 'idle', null, { timeout: 20_000 });
+  const phases = await page.evaluate(() => [...new Set(window.__progress)].filter((p) => p !== 'idle'));
+  assert.deepEqual(phases, ['forward', 'output-error', 'backward', 'update']);
+  h.assertClean();
+});
+
 test('a Step changes the weights by exactly what Network.sgdStep gives on the same batch', async () => {
   const page = await openApp(h);
   for (let n = 0; n < 3; n++) {

@@ -1,6 +1,6 @@
 // Wires the page together: loads the wasm core, creates the one store, the trainer and the
-// animator, connects every view to the store, and exposes a read-only window.__app for tests.
-// Nothing is computed or drawn here.
+// animator, connects every view to the store (after refreshing the probe's derived numbers),
+// and exposes a read-only window.__app for tests. Nothing is drawn here.
 
 import init from '../pkg/nndl_backprop.js';
 import { createAnatomy } from './anatomy.js';
