@@ -39,18 +39,27 @@ log "build: cargo build --release --target $TARGET --lib ..."
 cargo build --release --target "$TARGET" --lib
 log "build: cargo: $(elapsed "$t")"
 
-t="$(now_s)"
-rm -rf "$OUT_DIR"
-wasm-bindgen --target web --out-dir "$OUT_DIR" --no-typescript "$RAW_WASM"
-log "build: wasm-bindgen -> $OUT_DIR/: $(elapsed "$t")"
-
-if [ "${NNDL_NO_WASM_OPT:-0}" != 1 ]; then
+# wasm-bindgen + wasm-opt only when the cargo output (or the tools, or the flags) changed.
+STAMP=target/nndl-pkg.stamp
+stamp="$(sha256sum "$RAW_WASM" | cut -d' ' -f1) $(wasm-bindgen --version) $(node_modules/.bin/wasm-opt --version) ${NNDL_NO_WASM_OPT:-0} ${WASM_OPT_FEATURES[*]}"
+if [ -f "$BG_WASM" ] && [ -f "$GLUE_JS" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$stamp" ]; then
+  log "build: $OUT_DIR/ is up to date"
+else
+  rm -f "$STAMP"
   t="$(now_s)"
-  before=$(wc -c <"$BG_WASM")
-  node_modules/.bin/wasm-opt -O3 "${WASM_OPT_FEATURES[@]}" "$BG_WASM" -o "$BG_WASM.opt"
-  mv "$BG_WASM.opt" "$BG_WASM"
-  after=$(wc -c <"$BG_WASM")
-  log "build: wasm-opt -O3: $before -> $after bytes: $(elapsed "$t")"
+  rm -rf "$OUT_DIR"
+  wasm-bindgen --target web --out-dir "$OUT_DIR" --no-typescript "$RAW_WASM"
+  log "build: wasm-bindgen -> $OUT_DIR/: $(elapsed "$t")"
+
+  if [ "${NNDL_NO_WASM_OPT:-0}" != 1 ]; then
+    t="$(now_s)"
+    before=$(wc -c <"$BG_WASM")
+    node_modules/.bin/wasm-opt -O3 "${WASM_OPT_FEATURES[@]}" "$BG_WASM" -o "$BG_WASM.opt"
+    mv "$BG_WASM.opt" "$BG_WASM"
+    after=$(wc -c <"$BG_WASM")
+    log "build: wasm-opt -O3: $before -> $after bytes: $(elapsed "$t")"
+  fi
+  printf '%s\n' "$stamp" >"$STAMP"
 fi
 
 # The optimised module must still compile and instantiate through the generated glue.

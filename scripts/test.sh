@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # README command 2: set up, build, then run every test suite in order:
-#   1. cargo test                       native unit + integration tests
+#   1. cargo test --no-fail-fast        native unit + integration tests (every test binary)
 #   2. wasm-bindgen tests               tests/wasm.rs in headless Chromium (if it exists)
 #   3. node --test tests/browser/       the page in headless Chromium (Playwright)
 # Every suite runs even if an earlier one failed; the exit status is non-zero when any
@@ -68,12 +68,12 @@ t="$(now_s)"
 if ! NNDL_SKIP_SETUP=1 bash scripts/build.sh; then
   # Without the wasm build the browser suites cannot run; the native tests still can.
   STEP_LINES+=("  FAIL  build ($(elapsed "$t"))"); ANY_FAIL=1
-  step cargo-test count_cargo cargo test
+  step cargo-test count_cargo cargo test --no-fail-fast
   finish
 fi
 STEP_LINES+=("  ok    build ($(elapsed "$t"))")
 
-step cargo-test count_cargo cargo test
+step cargo-test count_cargo cargo test --no-fail-fast
 
 if [ -f tests/wasm.rs ]; then
   step wasm-bindgen-test count_cargo env \
