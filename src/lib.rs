@@ -12,6 +12,7 @@ pub mod gradcheck;
 pub mod heatmap;
 pub mod json;
 pub mod limits;
+pub mod mnist;
 pub mod network;
 pub mod trace;
 pub mod train;

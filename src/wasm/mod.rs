@@ -3,6 +3,8 @@
 //! Every argument is checked before the core sees it; a bad one becomes a JS `Error` whose
 //! message names it, and the network is left exactly as it was. Nothing here may panic.
 
+pub mod digits;
+
 use crate::data::{self, Kind, Point};
 use crate::heatmap::{self, Bounds};
 use crate::json::{matrix_rows, NetworkJson};
@@ -20,7 +22,7 @@ pub fn start() {
     }));
 }
 
-fn js_error(e: Error) -> JsValue {
+pub(crate) fn js_error(e: Error) -> JsValue {
     let err = js_sys::Error::new(&e.message);
     if e.diverged {
         // Lets the page tell divergence (pause, suggest a smaller η) from a bad argument.
@@ -29,17 +31,17 @@ fn js_error(e: Error) -> JsValue {
     err.into()
 }
 
-fn fail<T>(message: String) -> Result<T, JsValue> {
+pub(crate) fn fail<T>(message: String) -> Result<T, JsValue> {
     Err(js_error(Error::new(message)))
 }
 
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| js_error(Error::new(format!("could not convert the result: {e}"))))
 }
 
-fn describe(v: &JsValue) -> String {
+pub(crate) fn describe(v: &JsValue) -> String {
     if v.is_null() {
         "null".into()
     } else if Array::is_array(v) {
@@ -57,7 +59,7 @@ fn describe(v: &JsValue) -> String {
 }
 
 /// An array of numbers or a Float64Array, as a Vec (finiteness is the core's check).
-fn numbers(v: &JsValue, name: &str) -> Result<Vec<f64>, JsValue> {
+pub(crate) fn numbers(v: &JsValue, name: &str) -> Result<Vec<f64>, JsValue> {
     if let Some(t) = v.dyn_ref::<Float64Array>() {
         return Ok(t.to_vec());
     }
@@ -90,7 +92,7 @@ fn numbers(v: &JsValue, name: &str) -> Result<Vec<f64>, JsValue> {
         .collect()
 }
 
-fn field(obj: &JsValue, key: &str) -> JsValue {
+pub(crate) fn field(obj: &JsValue, key: &str) -> JsValue {
     if obj.is_object() {
         Reflect::get(obj, &key.into()).unwrap_or(JsValue::UNDEFINED)
     } else {
@@ -99,7 +101,7 @@ fn field(obj: &JsValue, key: &str) -> JsValue {
 }
 
 /// A number argument: undefined gives `default`, anything but a number is an error.
-fn number_or(v: &JsValue, name: &str, default: Option<f64>) -> Result<f64, JsValue> {
+pub(crate) fn number_or(v: &JsValue, name: &str, default: Option<f64>) -> Result<f64, JsValue> {
     match (v.as_f64(), default) {
         (Some(n), _) => Ok(n),
         (None, Some(d)) if v.is_undefined() => Ok(d),
@@ -108,7 +110,7 @@ fn number_or(v: &JsValue, name: &str, default: Option<f64>) -> Result<f64, JsVal
 }
 
 /// A whole number in [min, max] (undefined gives `default`).
-fn count(
+pub(crate) fn count(
     v: &JsValue,
     name: &str,
     default: Option<usize>,
@@ -124,7 +126,7 @@ fn count(
     Ok(n as usize)
 }
 
-fn name_or<T: std::str::FromStr<Err = String>>(
+pub(crate) fn name_or<T: std::str::FromStr<Err = String>>(
     v: &JsValue,
     name: &str,
     default: &str,
@@ -137,7 +139,7 @@ fn name_or<T: std::str::FromStr<Err = String>>(
     s.parse::<T>().map_err(|e| js_error(Error::new(e)))
 }
 
-fn seed(v: &JsValue) -> Result<u64, JsValue> {
+pub(crate) fn seed(v: &JsValue) -> Result<u64, JsValue> {
     let n = number_or(v, "seed", Some(0.0))?;
     let max = 9_007_199_254_740_991.0; // 2^53 − 1, the largest integer JS holds exactly
     if n.fract() != 0.0 || !(0.0..=max).contains(&n) {
