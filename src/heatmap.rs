@@ -34,12 +34,12 @@ pub fn grid(net: &Network, res: usize, bounds: Bounds) -> Result<Vec<f32>> {
         )));
     }
     let b = bounds;
-    let all_finite = [b.x_min, b.x_max, b.y_min, b.y_max]
+    let in_range = [b.x_min, b.x_max, b.y_min, b.y_max]
         .iter()
-        .all(|v| v.is_finite());
-    if !all_finite || b.x_min >= b.x_max || b.y_min >= b.y_max {
+        .all(|v| v.abs() <= MAX_COORDINATE);
+    if !in_range || b.x_min >= b.x_max || b.y_min >= b.y_max {
         return Err(Error::new(format!(
-            "bounds must be finite with xMin < xMax and yMin < yMax, got {b:?}"
+            "bounds must lie within ±{MAX_COORDINATE:e} with xMin < xMax and yMin < yMax, got {b:?}"
         )));
     }
     let cell_x = (b.x_max - b.x_min) / res as f64;

@@ -16,6 +16,7 @@ pub mod mnist;
 pub mod network;
 pub mod trace;
 pub mod train;
+pub mod workspace;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

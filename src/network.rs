@@ -226,18 +226,7 @@ impl Network {
         lambda: f64,
         n: usize,
     ) -> Result<f64> {
-        self.check_step(batch, eta, lambda, n)?;
-        let (x, y) = self.batch_columns(batch);
-        let grad = self.backprop_columns(x, &y);
-        self.apply_gradient(
-            &grad.nabla_w,
-            &grad.nabla_b,
-            grad.cost,
-            batch.len(),
-            eta,
-            lambda,
-            n,
-        )
+        crate::workspace::Workspace::new().update_mini_batch(self, batch, eta, lambda, n)
     }
 
     /// The same step computed the straightforward way, one example at a time, as network.py

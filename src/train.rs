@@ -3,6 +3,7 @@
 //!
 //! This mirrors network.py's `SGD` and `evaluate`; the page calls the pieces one step at a time.
 
+use crate::workspace::Workspace;
 use crate::{Example, Network, Result};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
@@ -41,12 +42,13 @@ pub fn sgd(
 ) -> Result<()> {
     let n = training_data.len();
     let mut batch = Vec::with_capacity(config.mini_batch_size);
+    let mut workspace = Workspace::new();
     for epoch in 0..config.epochs {
         let order = shuffled_order(n, config.seed, epoch as u64);
         for indices in mini_batches(&order, config.mini_batch_size) {
             batch.clear();
             batch.extend(indices.iter().map(|&i| training_data[i].clone()));
-            net.update_mini_batch(&batch, config.eta, config.lambda, n)?;
+            workspace.update_mini_batch(net, &batch, config.eta, config.lambda, n)?;
         }
         after_epoch(epoch, net);
     }

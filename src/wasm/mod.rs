@@ -8,6 +8,7 @@ pub mod digits;
 use crate::data::{self, Kind, Point};
 use crate::heatmap::{self, Bounds};
 use crate::json::{matrix_rows, NetworkJson};
+use crate::workspace::Workspace;
 use crate::{gradcheck, trace, train, Activation, Backprop, Cost, Error, Example, Init, Network};
 use js_sys::{Array, Float32Array, Float64Array, Object, Reflect};
 use nalgebra::{DMatrix, DVector};
@@ -294,6 +295,17 @@ fn points_out(ps: &[Point]) -> Vec<PointOut> {
 #[wasm_bindgen(js_name = Network)]
 pub struct JsNetwork {
     net: Network,
+    /// Reused by every step, so Play allocates nothing per step once warm.
+    workspace: Workspace,
+}
+
+impl JsNetwork {
+    fn wrap(net: Network) -> JsNetwork {
+        JsNetwork {
+            net,
+            workspace: Workspace::new(),
+        }
+    }
 }
 
 #[wasm_bindgen(js_class = Network)]
@@ -313,7 +325,7 @@ impl JsNetwork {
                 describe(&value)
             ));
         };
-        Ok(JsNetwork { net })
+        Ok(JsNetwork::wrap(net))
     }
 
     /// A network drawn from a seed: `{ sizes, seed, activation, cost, init }`.
@@ -344,7 +356,7 @@ impl JsNetwork {
         let init: Init = name_or(&field(&options, "init"), "init", "standard")?;
         let seed = seed(&field(&options, "seed"))?;
         let net = Network::random(&sizes, seed, activation, cost, init).map_err(js_error)?;
-        Ok(JsNetwork { net })
+        Ok(JsNetwork::wrap(net))
     }
 
     /// The same object shape `fromJSON` takes.
@@ -356,9 +368,7 @@ impl JsNetwork {
     /// A copy that can be changed independently.
     #[wasm_bindgen(js_name = clone)]
     pub fn duplicate(&self) -> JsNetwork {
-        JsNetwork {
-            net: self.net.clone(),
-        }
+        JsNetwork::wrap(self.net.clone())
     }
 
     #[wasm_bindgen(getter)]
@@ -413,8 +423,8 @@ impl JsNetwork {
         let eta = number_or(&eta, "learning rate eta", None)?;
         let (lambda, n) = step_options(&options, batch.len())?;
         let cost = self
-            .net
-            .update_mini_batch(&batch, eta, lambda, n)
+            .workspace
+            .update_mini_batch(&mut self.net, &batch, eta, lambda, n)
             .map_err(js_error)?;
         let out = Object::new();
         let _ = Reflect::set(&out, &"cost".into(), &cost.into());
