@@ -342,16 +342,32 @@ impl Network {
         Ok(())
     }
 
+    /// Whether `check_example` would pass, without building any message.
+    pub fn accepts(&self, e: &Example) -> bool {
+        let n_out = self.sizes[self.sizes.len() - 1];
+        let y_ok = |y: f64| match self.cost {
+            Cost::CrossEntropy => (0.0..=1.0).contains(&y),
+            Cost::Quadratic => y.is_finite(),
+        };
+        e.x.len() == self.sizes[0]
+            && e.y.len() == n_out
+            && e.x.iter().all(|v| v.is_finite())
+            && e.y.iter().all(|&y| y_ok(y))
+    }
+
     /// Check the arguments of one SGD step before anything changes.
     pub fn check_step(&self, batch: &[Example], eta: f64, lambda: f64, n: usize) -> Result<()> {
         limits::check_step_args(batch.len(), eta, lambda, n)?;
         for (i, e) in batch.iter().enumerate() {
-            self.check_example(
-                &e.x,
-                &e.y,
-                &format!("batch[{i}].x"),
-                &format!("batch[{i}].y"),
-            )?;
+            // The names are built only for a bad example, so a good step allocates nothing.
+            if !self.accepts(e) {
+                self.check_example(
+                    &e.x,
+                    &e.y,
+                    &format!("batch[{i}].x"),
+                    &format!("batch[{i}].y"),
+                )?;
+            }
         }
         Ok(())
     }

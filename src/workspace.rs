@@ -61,10 +61,50 @@ impl Workspace {
         n: usize,
     ) -> Result<f64> {
         net.check_step(batch, eta, lambda, n)?;
+        self.step(net, batch.iter(), eta, lambda, n)
+    }
+
+    /// One SGD step on the examples of `data` picked by `indices`, without copying them into
+    /// a batch first (the page's Play loop and the digits trainer use this).
+    pub fn update_indices(
+        &mut self,
+        net: &mut Network,
+        data: &[Example],
+        indices: &[usize],
+        eta: f64,
+        lambda: f64,
+        n: usize,
+    ) -> Result<f64> {
+        crate::limits::check_step_args(indices.len(), eta, lambda, n)?;
+        for (c, &i) in indices.iter().enumerate() {
+            let e = data.get(i).ok_or_else(|| {
+                Error::new(format!(
+                    "indices[{c}] must be below the data set's size {}, got {i}",
+                    data.len()
+                ))
+            })?;
+            net.check_example(
+                &e.x,
+                &e.y,
+                &format!("example {i}'s x"),
+                &format!("example {i}'s y"),
+            )?;
+        }
+        self.step(net, indices.iter().map(|&i| &data[i]), eta, lambda, n)
+    }
+
+    /// The step itself, on examples already checked against the network.
+    fn step<'a>(
+        &mut self,
+        net: &mut Network,
+        batch: impl ExactSizeIterator<Item = &'a Example>,
+        eta: f64,
+        lambda: f64,
+        n: usize,
+    ) -> Result<f64> {
         self.prepare(&net.sizes, batch.len());
-        let n_out = net.sizes[net.sizes.len() - 1];
-        for (c, e) in batch.iter().enumerate() {
-            let n_in = e.x.len();
+        let (n_in, n_out) = (net.sizes[0], net.sizes[net.sizes.len() - 1]);
+        for (c, e) in batch.enumerate() {
             self.activations[0][c * n_in..(c + 1) * n_in].copy_from_slice(&e.x);
             self.y[c * n_out..(c + 1) * n_out].copy_from_slice(&e.y);
         }

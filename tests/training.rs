@@ -332,6 +332,15 @@ fn heatmap_cells_are_forward_passes_at_their_centres() {
         assert!((grid[(3 + j) * res * res + cell] as f64 - ff.activations[2][j]).abs() < 1e-6);
     }
     assert!(heatmap::grid(&net, 0, b).is_err());
+    // The display-precision exp behind the pictures, against the exact one.
+    for i in -7000..=7000 {
+        let x = i as f64 * 0.1;
+        let (fast, exact) = (heatmap::fast_exp(x), x.exp());
+        assert!(
+            (fast - exact).abs() <= 1e-9 * exact,
+            "exp({x}): {fast} vs {exact}"
+        );
+    }
     assert!(heatmap::grid(&net, 4, Bounds { x_min: 1.0, ..b }).is_err());
 }
 

@@ -282,3 +282,34 @@ fn a_diverging_step_throws_with_diverged_set_and_keeps_the_network() {
     assert_eq!(get(&err, "diverged"), JsValue::TRUE);
     assert_eq!(snapshot(&net), before);
 }
+
+#[wasm_bindgen_test]
+fn steps_on_a_held_dataset_equal_steps_on_the_same_batch() {
+    use js_sys::Uint32Array;
+    use nndl_backprop::wasm::dataset::Dataset;
+    let xs = Float64Array::from(&[0.5, -0.25, -0.1, 0.9, 0.3, 0.3][..]);
+    let ys = Float64Array::from(&[1.0, 0.0, 0.0, 1.0, 1.0, 1.0][..]);
+    let data = Dataset::from_flat(&xs, &ys, 2.0.into(), 2.0.into()).unwrap();
+    assert_eq!(data.length(), 3);
+    let (mut a, mut b) = (small(), small());
+    let indices = Uint32Array::from(&[2u32, 0][..]);
+    let opts = js(r#"{"n":3}"#);
+    let cost = a.sgd_step_on(&data, &indices, 0.5.into(), opts.clone()).unwrap();
+    let batch = js(r#"[{"x":[0.3,0.3],"y":[1,1]},{"x":[0.5,-0.25],"y":[1,0]}]"#);
+    let out = b.sgd_step(batch, 0.5.into(), opts.clone()).unwrap();
+    assert_eq!(Some(cost), get(&out, "cost").as_f64());
+    assert_eq!(snapshot(&a), snapshot(&b));
+    let ev = a.evaluate_on(&data).unwrap();
+    assert_eq!(get(&ev, "total").as_f64(), Some(3.0));
+    // Bad indices and a mismatched network are refused without a change.
+    let before = snapshot(&a);
+    let bad = Uint32Array::from(&[0u32, 3][..]);
+    let msg = message(a.sgd_step_on(&data, &bad, 0.5.into(), opts.clone()).unwrap_err());
+    assert!(msg.contains("indices[1] must be below"), "{msg}");
+    let mut wide = JsNetwork::random(js(r#"{"sizes":[3,2]}"#)).unwrap();
+    let msg = message(wide.sgd_step_on(&data, &indices, 0.5.into(), opts).unwrap_err());
+    assert!(msg.contains("the data set has 2 inputs"), "{msg}");
+    assert_eq!(snapshot(&a), before);
+    let msg = message(Dataset::from_flat(&xs, &ys, 4.0.into(), 2.0.into()).err().unwrap());
+    assert!(msg.contains("count × nIn"), "{msg}");
+}

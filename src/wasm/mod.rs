@@ -3,6 +3,7 @@
 //! Every argument is checked before the core sees it; a bad one becomes a JS `Error` whose
 //! message names it, and the network is left exactly as it was. Nothing here may panic.
 
+pub mod dataset;
 pub mod digits;
 
 use crate::data::{self, Kind, Point};
@@ -185,7 +186,7 @@ fn examples(batch: &JsValue) -> Result<Vec<Example>, JsValue> {
 }
 
 /// `{ lambda = 0, n = m }` → (λ, n).
-fn step_options(options: &JsValue, m: usize) -> Result<(f64, usize), JsValue> {
+pub(crate) fn step_options(options: &JsValue, m: usize) -> Result<(f64, usize), JsValue> {
     if !(options.is_undefined() || options.is_null() || options.is_object()) {
         return fail(format!(
             "options must be an object {{ lambda, n }}, got {}",
@@ -263,11 +264,11 @@ struct GradCheckOut {
 }
 
 #[derive(Serialize)]
-struct EvaluationOut {
-    cost: f64,
-    accuracy: f64,
-    correct: usize,
-    total: usize,
+pub(crate) struct EvaluationOut {
+    pub(crate) cost: f64,
+    pub(crate) accuracy: f64,
+    pub(crate) correct: usize,
+    pub(crate) total: usize,
 }
 
 #[derive(Serialize)]

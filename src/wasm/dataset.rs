@@ -1,0 +1,131 @@
+//! Data held in wasm memory for the per-frame calls: the page hands its points over once, then
+//! each frame steps and evaluates by index, with no JS objects crossing the boundary.
+//!
+//! Thin like the rest of the boundary: it checks and converts; the core computes.
+
+use super::{count, fail, js_error, number_or, step_options, to_js, EvaluationOut, JsNetwork};
+use crate::limits::{MAX_BATCH, MAX_NEURONS};
+use crate::{train, Example};
+use js_sys::{Float64Array, Uint32Array};
+use wasm_bindgen::prelude::*;
+
+/// At most this many examples in one data set held for the page.
+pub const MAX_EXAMPLES: usize = 100_000;
+
+/// Examples (x, y) kept in wasm memory.
+#[wasm_bindgen]
+pub struct Dataset {
+    examples: Vec<Example>,
+    n_in: usize,
+    n_out: usize,
+}
+
+#[wasm_bindgen]
+impl Dataset {
+    /// `xs` holds the inputs one after another (nIn each), `ys` the desired outputs (nOut each).
+    #[wasm_bindgen(js_name = fromFlat)]
+    pub fn from_flat(
+        xs: &Float64Array,
+        ys: &Float64Array,
+        n_in: JsValue,
+        n_out: JsValue,
+    ) -> Result<Dataset, JsValue> {
+        let n_in = count(&n_in, "nIn", None, 1, MAX_NEURONS)?;
+        let n_out = count(&n_out, "nOut", None, 1, MAX_NEURONS)?;
+        let len = xs.length() as usize / n_in;
+        if len > MAX_EXAMPLES {
+            return fail(format!(
+                "a data set holds at most {MAX_EXAMPLES} examples, got {len}"
+            ));
+        }
+        if xs.length() as usize != len * n_in || ys.length() as usize != len * n_out {
+            return fail(format!(
+                "xs must hold count × nIn = {} numbers and ys count × nOut = {}, got {} and {}",
+                len * n_in,
+                len * n_out,
+                xs.length(),
+                ys.length()
+            ));
+        }
+        let (xs, ys) = (xs.to_vec(), ys.to_vec());
+        if let Some(i) = xs.iter().position(|v| !v.is_finite()) {
+            return fail(format!("xs[{i}] must be a finite number, got {}", xs[i]));
+        }
+        if let Some(i) = ys.iter().position(|v| !v.is_finite()) {
+            return fail(format!("ys[{i}] must be a finite number, got {}", ys[i]));
+        }
+        let examples = xs
+            .chunks_exact(n_in)
+            .zip(ys.chunks_exact(n_out))
+            .map(|(x, y)| Example {
+                x: x.to_vec(),
+                y: y.to_vec(),
+            })
+            .collect();
+        Ok(Dataset {
+            examples,
+            n_in,
+            n_out,
+        })
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn length(&self) -> usize {
+        self.examples.len()
+    }
+}
+
+impl Dataset {
+    fn check_fits(&self, net: &JsNetwork) -> Result<(), JsValue> {
+        let sizes = &net.net.sizes;
+        let (n_in, n_out) = (sizes[0], sizes[sizes.len() - 1]);
+        if (self.n_in, self.n_out) != (n_in, n_out) {
+            return fail(format!(
+                "the data set has {} inputs and {} outputs, the network {n_in} and {n_out}",
+                self.n_in, self.n_out
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[wasm_bindgen(js_class = Network)]
+impl JsNetwork {
+    /// One SGD step on the examples of `data` at `indices`; returns the batch's mean cost
+    /// before the step. Errors (and divergence) as for `sgdStep`.
+    #[wasm_bindgen(js_name = sgdStepOn)]
+    pub fn sgd_step_on(
+        &mut self,
+        data: &Dataset,
+        indices: &Uint32Array,
+        eta: JsValue,
+        options: JsValue,
+    ) -> Result<f64, JsValue> {
+        data.check_fits(self)?;
+        if indices.length() as usize > MAX_BATCH {
+            return fail(format!(
+                "indices must hold at most {MAX_BATCH} entries, got {}",
+                indices.length()
+            ));
+        }
+        let indices: Vec<usize> = indices.to_vec().into_iter().map(|i| i as usize).collect();
+        let eta = number_or(&eta, "learning rate eta", None)?;
+        let (lambda, n) = step_options(&options, data.examples.len())?;
+        self.workspace
+            .update_indices(&mut self.net, &data.examples, &indices, eta, lambda, n)
+            .map_err(js_error)
+    }
+
+    /// Mean cost and accuracy over a whole data set.
+    #[wasm_bindgen(js_name = evaluateOn)]
+    pub fn evaluate_on(&self, data: &Dataset) -> Result<JsValue, JsValue> {
+        data.check_fits(self)?;
+        let ev = train::evaluate(&self.net, &data.examples);
+        to_js(&EvaluationOut {
+            cost: ev.mean_cost,
+            accuracy: ev.accuracy(),
+            correct: ev.correct,
+            total: ev.total,
+        })
+    }
+}
