@@ -1,0 +1,119 @@
+// The digits page's training thread: the wasm module and the DigitsTrainer live here, so an
+// epoch of SGD never blocks the page. It answers requests { id, type, …args } with
+// { id, result } or { id, error }, and while training it posts { event: 'progress' | 'epoch' }.
+//
+// Training runs in chunks of mini-batches sized to take about CHUNK_MS each; between chunks
+// it yields to the message queue, so a Pause or a drawing to classify is served promptly.
+
+import init, { DigitsTrainer, drawingToDigit } from '../../pkg/nndl_backprop.js';
+
+const CHUNK_MS = 40;
+
+let trainer = null;
+let running = null; // { stop: boolean } while a train request is under way
+const ready = init();
+
+/** Everything the page redraws after the weights change. */
+function snapshot() {
+  return { weights: trainer.weights(), progress: trainer.progress };
+}
+
+function needTrainer() {
+  if (!trainer) throw new Error('the digits are not loaded yet');
+  return trainer;
+}
+
+const yieldToMessages = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Train until `epochs` epochs have ended or a stop request arrives. */
+async function train({ epochs }) {
+  const t = needTrainer();
+  if (running) throw new Error('training is already running');
+  const run = { stop: false };
+  running = run;
+  let k = 10;
+  let finished = 0;
+  let epochStart = performance.now();
+  try {
+    while (!run.stop && finished < epochs) {
+      const t0 = performance.now();
+      const r = t.trainBatches(k);
+      const ms = performance.now() - t0;
+      // Aim each chunk at CHUNK_MS: long enough to be efficient, short enough to stay live.
+      k = Math.max(1, Math.min(2000, Math.round((k * CHUNK_MS) / Math.max(ms, 1))));
+      postMessage({ event: 'progress', cost: r.cost, ...snapshot() });
+      if (r.epochFinished) {
+        finished += 1;
+        const seconds = (performance.now() - epochStart) / 1000;
+        postMessage({ event: 'epoch', evaluation: t.evaluate(), tests: t.testResults(), seconds, ...snapshot() });
+        epochStart = performance.now();
+      }
+      await yieldToMessages();
+    }
+  } finally {
+    running = null;
+  }
+  return { stopped: run.stop, epochs: finished, ...snapshot() };
+}
+
+const handlers = {
+  async load({ bytes, settings }) {
+    trainer?.free();
+    trainer = null;
+    trainer = new DigitsTrainer(new Uint8Array(bytes), settings);
+    return {
+      settings: trainer.settings,
+      trainIndices: trainer.trainIndices(),
+      testIndices: trainer.testIndices(),
+      evaluation: trainer.evaluate(),
+      tests: trainer.testResults(),
+      ...snapshot(),
+    };
+  },
+  reset({ settings }) {
+    if (running) throw new Error('pause training before changing the network');
+    needTrainer().reset(settings);
+    return { settings: trainer.settings, evaluation: trainer.evaluate(), tests: trainer.testResults(), ...snapshot() };
+  },
+  setTraining({ settings }) {
+    needTrainer().setTraining(settings);
+    return { settings: trainer.settings, progress: trainer.progress };
+  },
+  step() {
+    if (running) throw new Error('pause training before stepping');
+    const record = needTrainer().step();
+    const out = { record, ...snapshot() };
+    if (record.epochFinished) {
+      out.evaluation = trainer.evaluate();
+      out.tests = trainer.testResults();
+    }
+    return out;
+  },
+  train,
+  stop() {
+    if (running) running.stop = true;
+    return { wasRunning: running !== null };
+  },
+  forward({ pixels }) {
+    return needTrainer().forward(pixels);
+  },
+  drawing({ ink, width, height }) {
+    const x = drawingToDigit(ink, width, height);
+    return { x, ...needTrainer().forward(x) };
+  },
+  network() {
+    return needTrainer().toJSON();
+  },
+};
+
+self.onmessage = async ({ data }) => {
+  const { id, type, args } = data;
+  try {
+    await ready;
+    const handler = handlers[type];
+    if (!handler) throw new Error(`unknown request ${type}`);
+    postMessage({ id, result: await handler(args ?? {}) });
+  } catch (err) {
+    postMessage({ id, error: { message: err?.message ?? String(err), diverged: Boolean(err?.diverged) } });
+  }
+};
