@@ -13,12 +13,16 @@ import { NetworkView } from './network-view.js';
 import { drawNeuron, renderOutputs } from './neuron-panel.js';
 import { Pad } from './pad.js';
 import { applyLanguage, initialLanguage, rememberLanguage, t } from './strings.js';
+import { renderLoader, renderPerEpoch, renderProgress, renderSource, renderStuck, showCard, syncButtons } from './render.js';
 import { TestBrowser } from './test-browser.js';
 
 const $ = (id) => document.getElementById(id);
 
 const state = {
   digits: null,
+  settings: null, // as the worker holds them
+  loaded: null, // null while fetching, 'worker' while the worker starts, then the counts
+  seconds: null, // how long the last epoch took
   testIndices: null,
   weights: null,
   progress: null,
@@ -41,7 +45,7 @@ const animation = new StepAnimation(null, $('phasebar'));
 const view = new NetworkView($('net'), {
   onHover: (hit) => {
     state.hovered = hit?.j ?? null;
-    showCard(hit);
+    showCard(state, hit);
     renderNeuron();
   },
   onSelect: (j) => {
@@ -74,6 +78,7 @@ async function boot() {
   const lang = initialLanguage();
   applyLanguage(lang);
   document.body.dataset.state = 'loading';
+  renderLoader(state);
   for (const c of document.querySelectorAll('canvas[data-scale]')) paintLegend(c, legendScales[c.dataset.scale]);
   try {
     const buffer = await fetchWithProgress('data/mnist.bin', (f) => {
@@ -81,16 +86,15 @@ async function boot() {
       $('data-percent').textContent = f === null ? '…' : `${Math.round(f * 100)}%`;
     });
     state.digits = digitsView(buffer);
-    $('loader-text').textContent = t('startingWorker');
+    state.loaded = 'worker';
+    renderLoader(state);
     const copy = buffer.slice(0);
     const r = await worker.request('load', { bytes: copy, settings: readSettings() }, [copy]);
     state.testIndices = r.testIndices;
+    state.settings = r.settings;
     tests.setData(state.digits, r.testIndices);
-    $('loader-text').textContent = t('loadedData', {
-      n: state.digits.count.toLocaleString('en'),
-      train: r.trainIndices.length.toLocaleString('en'),
-      test: r.testIndices.length.toLocaleString('en'),
-    });
+    state.loaded = { n: state.digits.count, train: r.trainIndices.length, test: r.testIndices.length };
+    renderLoader(state);
     $('loader').classList.add('done');
     $('app').hidden = false;
     fresh(r);
@@ -112,7 +116,8 @@ function fresh(r) {
   $('batch-strip').replaceChildren();
   applySnapshot(r);
   afterEvaluation(r.evaluation, r.tests, false);
-  if (!state.source) pickTest(0, false);
+  // A new network has no mini-batch to show: feed it the first test digit instead.
+  if (!state.source || state.source.kind === 'batch') pickTest(0, false);
   refreshSource();
   renderNeuron();
 }
@@ -124,7 +129,7 @@ function applySnapshot({ weights, progress }) {
   }
   if (progress) {
     state.progress = progress;
-    renderProgress();
+    renderProgress(state);
   }
 }
 
@@ -142,11 +147,20 @@ function readSettings() {
   };
 }
 
+/** Puts the settings the worker holds back into the fields (after a refused change). */
+function showSettings(s) {
+  state.settings = s;
+  for (const id of ['hidden', 'eta', 'batch', 'cost', 'init', 'seed']) $(id).value = String(s[id]);
+}
+
 async function resetNetwork() {
   try {
-    fresh(await worker.request('reset', { settings: readSettings() }));
+    const r = await worker.request('reset', { settings: readSettings() });
+    showSettings(r.settings);
+    fresh(r);
   } catch (err) {
     showError(err);
+    if (state.settings) showSettings(state.settings);
   }
 }
 
@@ -154,9 +168,11 @@ async function changeTraining() {
   const { eta, batch } = readSettings();
   try {
     const r = await worker.request('setTraining', { settings: { eta, batch } });
+    showSettings(r.settings);
     applySnapshot(r);
   } catch (err) {
     showError(err);
+    if (state.settings) showSettings(state.settings);
   }
 }
 
@@ -170,7 +186,7 @@ async function step() {
   if (state.training) return;
   animation.finish();
   state.stepping = true;
-  syncButtons();
+  syncButtons(state);
   try {
     const r = await worker.request('step');
     state.record = r.record;
@@ -180,7 +196,7 @@ async function step() {
     $('count-cost').textContent = r.record.cost.toFixed(4);
     view.set({ gradient: r.record, mode: 'weights', ...exampleState(0) });
     state.source = { kind: 'batch' };
-    renderSource();
+    renderSource(state);
     renderNeuron();
     await animation.play(() => view.set({ nextWeights: r.weights }));
     view.set({ weights: r.weights, nextWeights: null, mode: state.mode });
@@ -191,7 +207,7 @@ async function step() {
     showError(err);
   } finally {
     state.stepping = false;
-    syncButtons();
+    syncButtons(state);
   }
 }
 
@@ -223,7 +239,7 @@ function renderStrip() {
         state.source = { kind: 'batch' };
         view.set(exampleState(x));
         renderStrip();
-        renderSource();
+        renderSource(state);
         renderNeuron();
       },
     }, c, h('span', { text: String(r.labels[x]) }));
@@ -242,7 +258,7 @@ async function train(epochs) {
   animation.finish();
   state.training = true;
   document.body.dataset.state = 'training';
-  syncButtons();
+  syncButtons(state);
   try {
     const r = await worker.request('train', { epochs });
     applySnapshot(r);
@@ -251,7 +267,7 @@ async function train(epochs) {
   } finally {
     state.training = false;
     document.body.dataset.state = 'ready';
-    syncButtons();
+    syncButtons(state);
     refreshSource();
   }
 }
@@ -265,7 +281,8 @@ function onWorkerEvent(e) {
   if (e.event === 'progress' && Number.isFinite(e.cost)) $('count-cost').textContent = e.cost.toFixed(4);
   if (e.event === 'epoch') {
     afterEvaluation(e.evaluation, e.tests, true);
-    $('per-epoch').textContent = t('secondsPerEpoch', { s: e.seconds.toFixed(2) });
+    state.seconds = e.seconds;
+    renderPerEpoch(state);
     refreshSource();
   }
   renderNeuron();
@@ -282,35 +299,7 @@ function afterEvaluation(ev, results, isEpoch) {
   $('count-accuracy').textContent = `${(ev.accuracy * 100).toFixed(1)}%`;
   drawChart($('chart'), state.accuracies, t('chartEmpty'));
   tests.setResults(results);
-  renderStuck(results);
-}
-
-/** Say so when an output neuron never wins: the quadratic cost's learning slowdown. */
-function renderStuck(results) {
-  const seen = new Set(results.predictions);
-  const never = [...Array(10).keys()].filter((d) => !seen.has(d));
-  const p = $('stuck');
-  p.hidden = !(state.accuracies.length >= 3 && never.length > 0);
-  p.textContent = t('stuckHint', { digits: never.join(', ') });
-}
-
-function syncButtons() {
-  const busy = state.training || state.stepping;
-  $('step').disabled = state.training;
-  $('epoch').disabled = busy;
-  $('train').disabled = state.stepping;
-  $('reset').disabled = busy;
-  for (const id of ['hidden', 'cost', 'init', 'seed']) $(id).disabled = busy;
-  $('train').textContent = state.training ? t('pause') : t('train');
-  $('train').setAttribute('aria-pressed', String(state.training));
-  $('train').classList.toggle('on', state.training);
-}
-
-function renderProgress() {
-  const p = state.progress;
-  $('epoch-progress').value = p.digitsDone / p.trainSize;
-  $('epoch-progress-text').textContent = t('epochProgress', { e: p.epoch, done: p.digitsDone, n: p.trainSize });
-  $('count-epoch').textContent = String(p.epoch);
+  renderStuck(state, results);
 }
 
 $('step').addEventListener('click', step);
@@ -319,20 +308,10 @@ $('train').addEventListener('click', () => train(1e9));
 
 // --- The network view's input: a Step's example, a drawing or a test digit ----------------
 
-function renderSource() {
-  const s = state.source;
-  const r = state.record;
-  let text = t('sourceNone');
-  if (s?.kind === 'batch' && r) text = t('sourceBatch', { i: state.example + 1, m: r.digits.length, label: r.labels[state.example] });
-  if (s?.kind === 'drawing') text = t('sourceDrawing');
-  if (s?.kind === 'test') text = t('sourceTest', { i: s.position, label: state.digits.label(state.testIndices[s.position]) });
-  $('source').textContent = text;
-}
-
 /** Re-runs the forward pass of the shown input after the weights changed. */
 async function refreshSource() {
   const s = state.source;
-  renderSource();
+  renderSource(state);
   if (!s || !state.weights || animation.running) return;
   try {
     const pixels =
@@ -378,7 +357,7 @@ async function classifyDrawing(ink, side) {
       state.forward = { hidden: r.hidden, output: r.output };
       view.set({ input: r.x, label: null, hidden: r.hidden, output: r.output, deltaHidden: null, deltaOutput: null });
       showDrawingResult(r.x, r.output);
-      renderSource();
+      renderSource(state);
       renderNeuron();
     }
   } catch (err) {
@@ -404,26 +383,6 @@ $('clear').addEventListener('click', () => pad.clear());
 
 // --- Hover card and neuron panel -----------------------------------------------------------
 
-function showCard(hit) {
-  const card = $('card');
-  if (!hit || !state.weights) {
-    card.hidden = true;
-    return;
-  }
-  const f = state.forward;
-  const v = (a) => (a === null || a === undefined ? '–' : a.toFixed(3));
-  const lines =
-    hit.j !== undefined
-      ? [`j = ${hit.j}`, `a²ⱼ = ${v(f?.hidden?.[hit.j])}`, `b²ⱼ = ${v(state.weights.b2[hit.j])}`,
-        state.record ? `δ²ⱼ (mean) = ${state.record.nablaB2[hit.j].toExponential(2)}` : null]
-      : [`i = ${hit.i}`, `a³ᵢ = ${v(f?.output?.[hit.i])}`, `b³ᵢ = ${v(state.weights.b3[hit.i])}`,
-        state.record ? `δ³ᵢ (mean) = ${state.record.nablaB3[hit.i].toExponential(2)}` : null];
-  card.replaceChildren(...lines.filter(Boolean).map((l) => h('div', { text: l })));
-  card.hidden = false;
-  card.style.left = `${Math.round(hit.x)}px`;
-  card.style.top = `${Math.round(hit.y)}px`;
-}
-
 function renderNeuron() {
   if (!state.weights) return;
   const j = Math.min(state.selected ?? state.hovered ?? 0, state.weights.b2.length - 1);
@@ -448,14 +407,16 @@ $('lang').addEventListener('click', () => {
   const next = document.documentElement.lang === 'zh-CN' ? 'en' : 'zh';
   applyLanguage(next);
   rememberLanguage(next);
+  renderLoader(state);
   if (document.body.dataset.state === 'loading') return;
-  syncButtons();
-  renderSource();
+  syncButtons(state);
+  renderPerEpoch(state);
+  renderSource(state);
   renderNeuron();
-  if (state.progress) renderProgress();
+  if (state.progress) renderProgress(state);
   drawChart($('chart'), state.accuracies, t('chartEmpty'));
   tests.render();
-  if (state.evaluation) renderStuck(tests.results);
+  if (state.evaluation) renderStuck(state, tests.results);
 });
 
 window.addEventListener('resize', () => drawChart($('chart'), state.accuracies, t('chartEmpty')));

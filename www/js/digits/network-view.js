@@ -194,7 +194,7 @@ export class NetworkView {
   drawTiles(ctx, L, forward) {
     const { tiles } = L;
     const s = this.s;
-    const back = s.phase ? this.reveal('backward') : 0;
+    const back = s.phase ? this.reveal('backward') : 1;
     const update = s.phase === 'update' ? s.t : 0;
     const showGrad = s.gradient && (s.phase === 'backward' || (s.phase === null && s.mode === 'gradient'));
     const dHidden = s.deltaHidden;
@@ -245,7 +245,8 @@ export class NetworkView {
 
   drawOutputs(ctx, L, forward) {
     const s = this.s;
-    const err = s.phase ? this.reveal('output-error') : 0;
+    const err = s.phase ? this.reveal('output-error') : 1;
+    const showErr = s.phase !== null || (s.mode === 'gradient' && s.gradient);
     const dOut = s.deltaOutput;
     const dMax = dOut ? maxAbs(dOut) : 1;
     const best = s.output ? argmax(s.output) : -1;
@@ -258,7 +259,7 @@ export class NetworkView {
       ctx.lineWidth = 1.5;
       ctx.strokeStyle = '#fff';
       ctx.stroke();
-      if (dOut && err > 0 && s.phase !== null) {
+      if (dOut && err > 0 && showErr) {
         ctx.beginPath();
         ctx.arc(x, y, RADIUS + 4, 0, 2 * Math.PI);
         ctx.strokeStyle = gradientColor(err);
