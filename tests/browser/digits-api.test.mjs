@@ -43,6 +43,51 @@ function throwsNamed(fn, pattern, what) {
   assert.match(caught.message, pattern, what);
 }
 
+const sigmoid = (z) => 1 / (1 + Math.exp(-z));
+
+/**
+ * network.py's update_mini_batch and backprop, transcribed loop by loop for [784, h, 10],
+ * sigmoid and quadratic cost: the outside reference for one Step. `net` is toJSON()'s shape
+ * (weights[i][j][k] = w^{i+2}_jk); it is updated in place.
+ */
+function networkPyStep(net, batch, eta) {
+  const [w2, w3] = net.weights;
+  const [b2, b3] = net.biases;
+  const h = b2.length;
+  const nw2 = w2.map((row) => row.map(() => 0));
+  const nw3 = w3.map((row) => row.map(() => 0));
+  const nb2 = b2.map(() => 0);
+  const nb3 = b3.map(() => 0);
+  for (const { x, label } of batch) {
+    const z2 = b2.map((b, j) => b + w2[j].reduce((s, w, k) => s + w * x[k], 0));
+    const a2 = z2.map(sigmoid);
+    const z3 = b3.map((b, i) => b + w3[i].reduce((s, w, j) => s + w * a2[j], 0));
+    const a3 = z3.map(sigmoid);
+    const d3 = a3.map((a, i) => (a - (i === label ? 1 : 0)) * sigmoid(z3[i]) * (1 - sigmoid(z3[i]))); // BP1
+    const d2 = z2.map((z, j) => d3.reduce((s, d, i) => s + w3[i][j] * d, 0) * sigmoid(z) * (1 - sigmoid(z))); // BP2
+    for (let i = 0; i < 10; i++) {
+      nb3[i] += d3[i]; // BP3
+      for (let j = 0; j < h; j++) nw3[i][j] += a2[j] * d3[i]; // BP4
+    }
+    for (let j = 0; j < h; j++) {
+      nb2[j] += d2[j];
+      for (let k = 0; k < 784; k++) nw2[j][k] += x[k] * d2[j];
+    }
+  }
+  const r = eta / batch.length;
+  w2.forEach((row, j) => row.forEach((w, k) => (row[k] = w - r * nw2[j][k])));
+  w3.forEach((row, i) => row.forEach((w, j) => (row[j] = w - r * nw3[i][j])));
+  b2.forEach((b, j) => (b2[j] = b - r * nb2[j]));
+  b3.forEach((b, i) => (b3[i] = b - r * nb3[i]));
+}
+
+function maxDifference(a, b) {
+  const flat = (n) => [n.weights.flat(2), n.biases.flat()].flat();
+  const [fa, fb] = [flat(a), flat(b)];
+  assert.equal(fa.length, fb.length);
+  return fa.reduce((m, v, q) => Math.max(m, Math.abs(v - fb[q])), 0);
+}
+
 describe('DigitsTrainer (the wasm boundary of the digits page)', { skip: !built && 'run scripts/build.sh first' }, () => {
   let mod;
   before(async () => {
@@ -140,6 +185,24 @@ describe('DigitsTrainer (the wasm boundary of the digits page)', { skip: !built 
     }
     assert.ok(thrown > 100, `most junk is refused (${thrown})`);
     assert.equal(t.trainBatches(1).batches, 1, 'the trainer still works');
+    t.free();
+  });
+
+  test('one Step on real digits is what network.py computes (an outside reference)', () => {
+    const real = join(WWW_ROOT, 'data', 'mnist.bin');
+    const bytes = existsSync(real) ? new Uint8Array(readFileSync(real)) : smallFile(500);
+    const count = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
+    const t = new mod.DigitsTrainer(bytes, { hidden: 30, eta: 3, batch: 10, seed: 4 });
+    const net = t.toJSON();
+    const record = t.step();
+    const batch = [...record.digits].map((i) => ({
+      x: [...bytes.subarray(20 + count + i * 784, 20 + count + (i + 1) * 784)].map((v) => v / 255),
+      label: bytes[20 + i],
+    }));
+    assert.deepEqual(batch.map((e) => e.label), [...record.labels]);
+    networkPyStep(net, batch, 3);
+    const diff = maxDifference(net, t.toJSON());
+    assert.ok(diff < 1e-9, `largest difference from network.py after one step: ${diff}`);
     t.free();
   });
 
