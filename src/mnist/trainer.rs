@@ -8,6 +8,7 @@
 
 use super::{Digits, Split, CLASSES, PIXELS};
 use crate::train::{argmax, shuffled_order, Evaluation};
+use crate::workspace::Workspace;
 use crate::{limits, Activation, Cost, Error, Example, Init, Network, Result};
 use nalgebra::{DMatrix, DVector};
 
@@ -104,6 +105,8 @@ pub struct Trainer {
     order: Vec<usize>,
     /// How many digits of `order` this epoch has already trained on.
     next: usize,
+    /// The fast step's buffers, reused across mini-batches (as `train::sgd` does).
+    workspace: Workspace,
 }
 
 impl Trainer {
@@ -128,6 +131,7 @@ impl Trainer {
             epoch: 0,
             order,
             next: 0,
+            workspace: Workspace::new(),
         })
     }
 
@@ -225,7 +229,8 @@ impl Trainer {
     fn sgd_step(&mut self, batch: &[Example]) -> Result<f64> {
         let s = self.settings;
         let n = self.split.train.len();
-        self.net.update_mini_batch(batch, s.eta, s.lambda, n)
+        self.workspace
+            .update_mini_batch(&mut self.net, batch, s.eta, s.lambda, n)
     }
 
     /// Train on up to `k` mini-batches, stopping early at the end of the epoch. Returns how
