@@ -18,6 +18,11 @@ export async function openApp(h, { speed = 4, contextOptions = {} } = {}) {
   return page;
 }
 
+/** Scrolls `selector` to the middle of the viewport (instantly), so pointer events reach it. */
+export async function scrollIntoView(page, selector) {
+  await page.$eval(selector, (e) => e.scrollIntoView({ block: 'center', behavior: 'instant' }));
+}
+
 /** Clicks Step and waits for all four phases to finish. */
 export async function stepAndWait(page) {
   const before = await page.evaluate(() => window.__app.step);
@@ -30,6 +35,7 @@ export async function stepAndWait(page) {
  * `clearance` px from every other edge and outside every neuron, from the SVG's own lines.
  */
 export async function edgePoint(page, l, j, k, clearance = 5) {
+  await scrollIntoView(page, '#net');
   return page.evaluate(
     ([l, j, k, clearance]) => {
       const svg = document.getElementById('net');
@@ -64,6 +70,7 @@ export async function edgePoint(page, l, j, k, clearance = 5) {
 
 /** Client coordinates of neuron j (1-based) in layer l. */
 export async function neuronPoint(page, l, j) {
+  await scrollIntoView(page, '#net');
   return page.evaluate(([l, j]) => {
     const c = document.querySelector(`#net g.neuron[data-l="${l}"][data-j="${j}"] circle.body`);
     const box = c.ownerSVGElement.getBoundingClientRect();

@@ -5,6 +5,7 @@
 import { GRADIENT } from './colors.js';
 import { h } from './dom.js';
 import { t } from './i18n.js';
+import { sizeOf } from './measure.js';
 import { fmt, fmtDelta, fmtTerm, neuronSymbol, weightName } from './notation.js';
 
 /** The parameter the bar chart follows: the hovered one, else the weight moved most. */
@@ -85,10 +86,11 @@ export function createAnatomy(root, { onSelect, onContinue }) {
     const mean = gradOf(tr, f);
     const ctx = chart.getContext('2d');
     const dpr = window.devicePixelRatio || 1;
-    const W = Math.round(chart.getBoundingClientRect().width) || 300;
+    const W = Math.round(sizeOf(chart).width) || 300;
     const H = 120;
-    chart.width = W * dpr;
-    chart.height = H * dpr;
+    // Resizing a canvas reallocates it: only when the size really changed.
+    if (chart.width !== Math.round(W * dpr)) chart.width = Math.round(W * dpr);
+    if (chart.height !== Math.round(H * dpr)) chart.height = Math.round(H * dpr);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, W, H);
     const maxAbs = Math.max(1e-12, ...grads.map(Math.abs));
@@ -131,6 +133,7 @@ export function createAnatomy(root, { onSelect, onContinue }) {
   }
 
   return {
+    deps: ['last', 'source', 'hover', 'held', 'step', 'settings', 'layout'],
     render(state) {
       current.state = state;
       buildChips(state);

@@ -104,6 +104,7 @@ function neuronCard(state, { l, j }) {
 
 export function createCard(cardEl, view) {
   return {
+    deps: ['hover', 'pinned', 'probeBP', 'last', 'display', 'viewParams', 'gradCheckResult', 'source', 'settings', 'layout'],
     render(state) {
       const hov = state.hover;
       if (!hov || !state.viewParams) {

@@ -27,6 +27,7 @@ export function createControls(root, actions) {
   hold.addEventListener('change', () => actions.setFlag('holdBeforeUpdate', hold.checked));
 
   return {
+    deps: ['playing', 'ready', 'speed', 'settings', 'gradCheck', 'holdBeforeUpdate'],
     render(state) {
       playBtn.textContent = state.playing ? t('pause') : t('play');
       playBtn.setAttribute('aria-pressed', String(state.playing));

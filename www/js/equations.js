@@ -181,6 +181,7 @@ export function createEquationsPanel(container) {
   }
 
   return {
+    deps: ['hover', 'phase', 'phaseEq', 'probeBP', 'last', 'gradCheck', 'gradCheckResult', 'source', 'settings', 'display', 'viewParams'],
     render(state) {
       const active = new Set(activeEquations(state));
       const hov = state.hover;

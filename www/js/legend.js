@@ -9,6 +9,7 @@ export function createLegend(root) {
   const lo = root.querySelector('[data-end="a-lo"]');
   const hi = root.querySelector('[data-end="a-hi"]');
   return {
+    deps: ['viewNet', 'settings'],
     render(state) {
       if (!state.viewNet) return;
       // Hidden layers use the chosen activation; the output may differ (cross-entropy → σ).

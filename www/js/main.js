@@ -3,26 +3,40 @@
 // and exposes a read-only window.__app for tests. Nothing is drawn here.
 
 import init from '../pkg/nndl_backprop.js';
+import { createActions } from './actions.js';
 import { createAnatomy } from './anatomy.js';
 import { createAnimator } from './animation.js';
 import { createCard } from './card.js';
+import { createCharts } from './charts.js';
 import { createControls } from './controls.js';
 import { gradientCheck, probeBackprop, probeLabel } from './derived.js';
 import { createEquationsPanel } from './equations.js';
-import { applyLanguage, initialLanguage, rememberLanguage, t } from './i18n.js';
+import { applyLanguage, initialLanguage, t } from './i18n.js';
+import { attachKeyboard } from './keyboard.js';
 import { createLegend } from './legend.js';
+import { onResize } from './measure.js';
 import { createMessages, messageFor } from './messages.js';
 import { attachHitTesting } from './network-hit.js';
 import { createNetworkView } from './network-view.js';
 import { createPlane } from './plane.js';
-import { createStore } from './state.js';
+import { createSettingsPanel } from './settings-panel.js';
+import { DEFAULT_SETTINGS, createStore } from './state.js';
 import { createStatus } from './status.js';
 import { createTrainer } from './training.js';
+import { queryFromSettings, settingsFromQuery } from './url-state.js';
 
 const $ = (id) => document.getElementById(id);
 
-/** Recomputes the probe's numbers when what they depend on changed (before any view draws). */
+/** Every neuron's activation over the plane: one Rust call each time the drawn weights change. */
+const HEATMAP_RES = 50;
+
+/** Recomputes derived numbers when what they depend on changed (before any view draws). */
 function derive(state, changed) {
+  if (state.viewNet && (changed.has('viewParams') || changed.has('viewNet') || !state.heatmap)) {
+    const sizes = Array.from(state.viewNet.sizes);
+    state.heatmap = { res: HEATMAP_RES, sizes, grid: state.viewNet.heatmap(HEATMAP_RES, { xMin: -1, xMax: 1, yMin: -1, yMax: 1 }) };
+    changed.add('heatmap');
+  }
   const inputs = ['probe', 'viewNet', 'viewParams', 'data'];
   if (state.viewNet && (inputs.some((k) => changed.has(k)) || !state.probeBP)) {
     state.probeBP = probeBackprop(state);
@@ -80,54 +94,37 @@ async function main() {
 
   const trainer = createTrainer(store);
   const animator = createAnimator(store, trainer, { onError: fail });
+  const actions = createActions(store, trainer, animator);
   const view = createNetworkView($('net'), $('showing'));
   attachHitTesting(view, store);
-  const card = createCard($('card'), view);
-  const plane = createPlane($('plane'), {
-    onProbe: (x) => store.set({ probe: { x, label: probeLabel(state, x) }, source: state.phase === 'idle' ? 'probe' : state.source }),
+  const views = [
+    view,
+    createCard($('card'), view),
+    createPlane($('plane'), {
+      onProbe: (x) => store.set({ probe: { x, label: probeLabel(state, x) }, source: state.phase === 'idle' ? 'probe' : state.source }),
+    }),
+    createEquationsPanel($('equations')),
+    createAnatomy($('anatomy'), { onSelect: actions.selectSource, onContinue: actions.resume }),
+    createStatus($('phasebar'), $('counters')),
+    createLegend($('legend')),
+    createControls($('toolbar'), actions),
+    createSettingsPanel($('settings'), { configure: actions.configure }),
+    createCharts($('charts')),
+  ];
+  attachKeyboard(actions);
+  $('lang').addEventListener('click', () => actions.setLanguage(document.documentElement.lang === 'en' ? 'zh' : 'en'));
+  $('export').addEventListener('click', () => actions.exportJson());
+  $('import-file').addEventListener('change', (ev) => {
+    const file = ev.target.files?.[0];
+    if (file) actions.importJson(file).finally(() => { ev.target.value = ''; });
   });
-  const equations = createEquationsPanel($('equations'));
-  const anatomy = createAnatomy($('anatomy'), {
-    onSelect: (source) => {
-      if (source !== 'probe' && source !== 'mean') animator.hold();
-      store.set({ source });
-    },
-    onContinue: () => animator.resume(),
-  });
-  const status = createStatus($('phasebar'), $('counters'));
-  const legend = createLegend($('legend'));
-  const controls = createControls($('toolbar'), {
-    step: () => animator.step(),
-    togglePlay: () => (state.playing ? animator.pause() : animator.play()),
-    reset: () => {
-      animator.pause();
-      animator.finish();
-      trainer.reset();
-    },
-    setSpeed: (speed) => store.set({ speed }),
-    setSetting: (key, value) => {
-      if (key === 'm' && !(Number.isInteger(value) && value >= 1 && value <= state.data.train.length)) {
-        fail(new Error(`mini-batch size m must be a whole number from 1 to ${state.data.train.length}, got ${value}`));
-        return;
-      }
-      // η and m change how the next step is taken, never the network: no reset.
-      store.set({ settings: { ...state.settings, [key]: value }, message: null });
-    },
-    setFlag: (key, value) => {
-      store.set({ [key]: value });
-      if (key === 'holdBeforeUpdate' && !value) animator.resume();
-    },
-  });
-  $('lang').addEventListener('click', () => {
-    const next = document.documentElement.lang === 'en' ? 'zh' : 'en';
-    applyLanguage(next);
-    rememberLanguage(next);
-    store.touch('settings');
-  });
+  $('maps').addEventListener('change', (ev) => store.set({ showMaps: ev.target.checked }));
 
   store.subscribe(derive);
-  for (const v of [view, card, plane, equations, anatomy, status, legend, controls]) {
+  for (const v of views) {
     store.subscribe((s, changed) => {
+      // A view that lists what it reads is redrawn only when one of those changed.
+      if (v.deps && !v.deps.some((k) => changed.has(k))) return;
       try {
         v.render(s, changed);
       } catch (err) {
@@ -135,10 +132,24 @@ async function main() {
       }
     });
   }
-  window.addEventListener('resize', () => store.touch('viewParams'));
+  // The URL always holds the settings, so the address bar is a link to this experiment.
+  store.subscribe((s, changed) => {
+    if (changed.has('settings')) history.replaceState(null, '', `${location.pathname}${queryFromSettings(s.settings)}`);
+  });
+  onResize(() => store.touch('layout'));
   applyLanguage(document.documentElement.lang === 'en' ? 'en' : 'zh');
 
-  trainer.reset({ regenerateData: true });
+  const fromUrl = settingsFromQuery(location.search);
+  store.set({ settings: { ...state.settings, ...fromUrl.patch } });
+  try {
+    trainer.reset({ regenerateData: true });
+  } catch (err) {
+    // A link with settings the core refuses: say so, and start from the defaults instead.
+    fromUrl.errors.push(err.message);
+    store.set({ settings: { ...DEFAULT_SETTINGS, sizes: [...DEFAULT_SETTINGS.sizes] } });
+    trainer.reset({ regenerateData: true });
+  }
+  if (fromUrl.errors.length) fail(new Error(fromUrl.errors.join('; ')));
   store.set({ ready: true });
   document.body.classList.add('ready');
   $('loading').hidden = true;

@@ -5,6 +5,8 @@
 import { activationColor, activationInk, activationRange, gradientColor, weightColor, weightStrength } from './colors.js';
 import { maxAbs, shownSource } from './derived.js';
 import { t } from './i18n.js';
+import { sizeOf } from './measure.js';
+import { inputMapURL, neuronMapURL } from './neuron-maps.js';
 import { fmt, layerActivation } from './notation.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -17,6 +19,16 @@ function el(name, attrs, parent) {
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   parent?.append(e);
   return e;
+}
+
+/** setAttribute only when the value changed: from frame to frame most attributes stay put. */
+function put(e, name, value) {
+  const cache = e.__attrs ?? (e.__attrs = {});
+  const v = String(value);
+  if (cache[name] !== v) {
+    cache[name] = v;
+    e.setAttribute(name, v);
+  }
 }
 
 /** Where every neuron sits for `sizes` in a W × H box; layers are evenly spaced columns. */
@@ -71,12 +83,13 @@ function build(svg, sizes, geo) {
       const halo = el('circle', { cx, cy, r: geo.r, class: 'halo' }, g);
       const ring = l > 0 ? el('circle', { cx, cy, r: geo.r + 3, class: 'bias' }, g) : null;
       const body = el('circle', { cx, cy, r: geo.r, class: 'body' }, g);
+      const map = el('image', { x: cx - geo.r, y: cy - geo.r, width: 2 * geo.r, height: 2 * geo.r, class: 'map', preserveAspectRatio: 'none', visibility: 'hidden' }, g);
       const value = el('text', { x: cx, y: cy, class: 'value' }, g);
       value.style.fontSize = `${Math.max(8, geo.r * 0.56).toFixed(1)}px`;
       const index = el('text', { x: cx - geo.r - 5, y: cy - geo.r + 2, class: 'index' }, g);
       index.textContent = String(j + 1);
       const delta = el('text', { x: cx, y: cy + geo.r + 19, class: 'delta' }, g);
-      return { halo, ring, body, value, delta };
+      return { halo, ring, body, map, value, delta };
     }),
   );
   const hover = {
@@ -135,11 +148,12 @@ export function createNetworkView(svg, caption) {
 
   function ensure(state) {
     const sizes = Array.from(state.viewNet.sizes);
-    const { width, height } = svg.getBoundingClientRect();
+    const { width, height } = sizeOf(svg);
     const key = `${sizes.join(',')}|${Math.round(width)}x${Math.round(height)}`;
     if (key === shape) return;
     shape = key;
-    svg.setAttribute('viewBox', `0 0 ${Math.max(1, width)} ${Math.max(1, height)}`);
+    mapsFrom = null;
+    put(svg, 'viewBox', `0 0 ${Math.max(1, width)} ${Math.max(1, height)}`);
     geo = layout(sizes, Math.max(1, width), Math.max(1, height));
     parts = build(svg, sizes, geo);
     svg.classList.toggle('dense', sizes.slice(1).reduce((s, n, i) => s + n * sizes[i], 0) > 60);
@@ -157,39 +171,43 @@ export function createNetworkView(svg, caption) {
     const params = state.display ?? state.viewParams;
     const grads = src?.nablaW;
     const maxG = grads ? maxAbs(grads) : 1;
+    const edgeCount = params.weights.reduce((n, w) => n + w.length * w[0].length, 0);
+    const thin = edgeCount > 60 ? Math.max(0.45, Math.sqrt(60 / edgeCount)) : 1;
+    const fade = edgeCount > 60 ? 0.12 : 0.35;
     parts.edges.forEach((layer, i) =>
       layer.forEach((row, j) =>
         row.forEach((e, k) => {
           const w = params.weights[i][j][k];
           const s = weightStrength(w);
-          const width = 0.6 + 4.4 * s;
-          e.line.setAttribute('stroke', weightColor(w));
-          e.line.setAttribute('stroke-width', width.toFixed(2));
-          e.line.setAttribute('stroke-opacity', (0.35 + 0.65 * s).toFixed(3));
+          const width = (0.6 + 4.4 * s) * thin;
+          put(e.line, 'stroke', weightColor(w));
+          put(e.line, 'stroke-width', width.toFixed(2));
+          // With many edges, weak ones fade further so the strong paths stay readable.
+          put(e.line, 'stroke-opacity', (fade + (1 - fade) * s).toFixed(3));
           const glow = grads ? pv.shownGlow(i + 2) : 0;
           if (glow > 0) {
             // Linear in |∂C/∂w|: the weights the step will move most glow most.
             const rel = Math.abs(grads[i][j][k]) / maxG;
-            e.glow.setAttribute('stroke', gradientColor(glow * (0.04 + 0.5 * rel)));
-            e.glow.setAttribute('stroke-width', (width + 1 + 9 * rel).toFixed(2));
+            put(e.glow, 'stroke', gradientColor(glow * (0.04 + 0.5 * rel)));
+            put(e.glow, 'stroke-width', (width + 1 + 9 * rel).toFixed(2));
             const rev = pv.glowReveal?.layer === i + 2 ? pv.glowReveal.p : 1;
             // The glow grows from the neuron whose δ caused it (right) back towards the left.
-            e.glow.setAttribute('stroke-dasharray', `${e.len} ${e.len}`);
-            e.glow.setAttribute('stroke-dashoffset', (-(1 - rev) * e.len).toFixed(1));
-            e.glow.setAttribute('visibility', 'visible');
+            put(e.glow, 'stroke-dasharray', `${e.len} ${e.len}`);
+            put(e.glow, 'stroke-dashoffset', (-(1 - rev) * e.len).toFixed(1));
+            put(e.glow, 'visibility', 'visible');
           } else {
-            e.glow.setAttribute('visibility', 'hidden');
+            put(e.glow, 'visibility', 'hidden');
           }
           if (pv.flow?.layer === i + 2 && src) {
             const { p, backward } = pv.flow;
             // Forward: the source's activation runs along the edge; backward: δ runs back.
             const colour = backward ? gradientColor(0.75) : activationColor(src.a[i][k], rangeOf(state, i));
-            e.flow.setAttribute('stroke', colour);
-            e.flow.setAttribute('stroke-width', (backward ? 2.5 : width + 2.5).toFixed(2));
-            e.flow.setAttribute('stroke-dashoffset', ((backward ? -1 : 1) * (1 - p) * e.len).toFixed(1));
-            e.flow.setAttribute('visibility', 'visible');
+            put(e.flow, 'stroke', colour);
+            put(e.flow, 'stroke-width', (backward ? 2.5 : width + 2.5).toFixed(2));
+            put(e.flow, 'stroke-dashoffset', ((backward ? -1 : 1) * (1 - p) * e.len).toFixed(1));
+            put(e.flow, 'visibility', 'visible');
           } else {
-            e.flow.setAttribute('visibility', 'hidden');
+            put(e.flow, 'visibility', 'hidden');
           }
         }),
       ),
@@ -211,30 +229,58 @@ export function createNetworkView(svg, caption) {
         const range = rangeOf(state, l);
         const a = src ? src.a[l][j] : null;
         const shown = a === null ? 0 : pv.shownA(l + 1);
-        n.body.setAttribute('fill', shown > 0 ? activationColor(a, range) : UNCOMPUTED);
-        n.body.setAttribute('fill-opacity', shown > 0 ? (0.25 + 0.75 * shown).toFixed(3) : '1');
+        put(n.body, 'fill', shown > 0 ? activationColor(a, range) : UNCOMPUTED);
+        put(n.body, 'fill-opacity', shown > 0 ? (0.25 + 0.75 * shown).toFixed(3) : '1');
         n.body.dataset.a = a === null ? '' : String(a);
         const big = geo.r >= 13;
         n.value.textContent = shown > 0.5 && big ? fixed2(a) : '';
-        n.value.setAttribute('fill', shown > 0 ? activationInk(a, range) : '#555');
+        put(n.value, 'fill', shown > 0 ? activationInk(a, range) : '#555');
         if (n.ring) {
           const b = params.biases[l - 1][j];
-          n.ring.setAttribute('stroke', weightColor(b));
-          n.ring.setAttribute('stroke-width', (1 + 3 * weightStrength(b)).toFixed(2));
+          put(n.ring, 'stroke', weightColor(b));
+          put(n.ring, 'stroke-width', (1 + 3 * weightStrength(b)).toFixed(2));
         }
         const d = l > 0 && deltas ? pv.shownDelta(l + 1) : 0;
         if (d > 0) {
           const delta = deltas[l - 1][j];
           const rel = Math.sqrt(Math.abs(delta) / maxD);
-          n.halo.setAttribute('r', (geo.r + 5 + 11 * rel * d).toFixed(1));
-          n.halo.setAttribute('fill', gradientColor(d * (0.1 + 0.3 * rel)));
-          n.halo.setAttribute('visibility', 'visible');
+          put(n.halo, 'r', (geo.r + 5 + 11 * rel * d).toFixed(1));
+          put(n.halo, 'fill', gradientColor(d * (0.1 + 0.3 * rel)));
+          put(n.halo, 'visibility', 'visible');
           n.delta.textContent = geo.r >= 9 || l === L - 1 ? `δ=${fmt(delta, 2)}` : '';
-          n.delta.setAttribute('fill-opacity', d.toFixed(2));
+          put(n.delta, 'fill-opacity', d.toFixed(2));
         } else {
-          n.halo.setAttribute('visibility', 'hidden');
+          put(n.halo, 'visibility', 'hidden');
           n.delta.textContent = '';
         }
+      }),
+    );
+  }
+
+  /**
+   * Per-neuron heatmaps inside the circles, when switched on. Repainting them is the costly
+   * part of a frame, so while Play runs they refresh at most every 200 ms.
+   */
+  let mapsFrom = null;
+  let mapsAt = 0;
+  function drawMaps(state) {
+    const on = state.showMaps && state.heatmap;
+    svg.classList.toggle('maps', Boolean(on));
+    if (!on) {
+      mapsFrom = null;
+      for (const layer of parts.neurons) for (const n of layer) put(n.map, 'visibility', 'hidden');
+      return;
+    }
+    const now = performance.now();
+    if (mapsFrom === state.heatmap || (state.playing && now - mapsAt < 200)) return;
+    mapsFrom = state.heatmap;
+    mapsAt = now;
+    let index = 0;
+    parts.neurons.forEach((layer, l) =>
+      layer.forEach((n, j) => {
+        const url = l === 0 ? inputMapURL(j) : neuronMapURL(state.heatmap, index++, rangeOf(state, l));
+        put(n.map, 'href', url);
+        put(n.map, 'visibility', 'visible');
       }),
     );
   }
@@ -242,20 +288,20 @@ export function createNetworkView(svg, caption) {
   function drawHover(state) {
     const h = state.hover;
     const { outline, line, from, to } = parts.hover;
-    const hide = (...els) => els.forEach((e) => e.setAttribute('visibility', 'hidden'));
+    const hide = (...els) => els.forEach((e) => put(e, 'visibility', 'hidden'));
     if (!h) return hide(outline, line, from, to);
     if (h.kind === 'edge') {
       const { i, j, k } = h;
       const pos = { x1: geo.xs[i], y1: geo.ys[i][k], x2: geo.xs[i + 1], y2: geo.ys[i + 1][j] };
       for (const e of [outline, line]) {
-        for (const [key, v] of Object.entries(pos)) e.setAttribute(key, v);
-        e.setAttribute('visibility', 'visible');
+        for (const [key, v] of Object.entries(pos)) put(e, key, v);
+        put(e, 'visibility', 'visible');
       }
       const params = state.display ?? state.viewParams;
       const w = params.weights[i][j][k];
-      line.setAttribute('stroke', weightColor(w));
-      line.setAttribute('stroke-width', (2 + 4.4 * weightStrength(w)).toFixed(2));
-      outline.setAttribute('stroke-width', (6 + 4.4 * weightStrength(w)).toFixed(2));
+      put(line, 'stroke', weightColor(w));
+      put(line, 'stroke-width', (2 + 4.4 * weightStrength(w)).toFixed(2));
+      put(outline, 'stroke-width', (6 + 4.4 * weightStrength(w)).toFixed(2));
       ringAt(from, i, k);
       ringAt(to, i + 1, j);
     } else {
@@ -265,10 +311,10 @@ export function createNetworkView(svg, caption) {
   }
 
   function ringAt(circle, l, j) {
-    circle.setAttribute('cx', geo.xs[l]);
-    circle.setAttribute('cy', geo.ys[l][j]);
-    circle.setAttribute('r', geo.r + 6);
-    circle.setAttribute('visibility', 'visible');
+    put(circle, 'cx', geo.xs[l]);
+    put(circle, 'cy', geo.ys[l][j]);
+    put(circle, 'r', geo.r + 6);
+    put(circle, 'visibility', 'visible');
   }
 
   function drawCaption(state, src) {
@@ -289,6 +335,7 @@ export function createNetworkView(svg, caption) {
       drawLabels(state);
       drawEdges(state, src, pv);
       drawNeurons(state, src, pv);
+      drawMaps(state);
       drawHover(state);
       drawCaption(state, src);
       svg.dataset.phase = state.phase;

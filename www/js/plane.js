@@ -1,18 +1,16 @@
 // The input plane: the network's output a^L as a heatmap over [−1, 1]², the training points
 // (filled) and test points (hollow), the last mini-batch ringed, and the probe the learner
-// drags with mouse, pen or touch. The heatmap costs one Rust call, made only when weights change.
+// drags with mouse, pen or touch. The heatmap is state.heatmap (one Rust call per change of
+// weights, shared with the per-neuron pictures).
 
 import { GRADIENT, classColor, heatmapRGB } from './colors.js';
+import { sizeOf } from './measure.js';
 import { fmt } from './notation.js';
 
-const RES = 64;
-const BOUNDS = { xMin: -1, xMax: 1, yMin: -1, yMax: 1 };
 
 export function createPlane(canvas, { onProbe }) {
   const ctx = canvas.getContext('2d');
   const cells = document.createElement('canvas');
-  cells.width = RES;
-  cells.height = RES;
   const cellsCtx = cells.getContext('2d');
   let heatKey = null;
   let size = 0;
@@ -22,7 +20,7 @@ export function createPlane(canvas, { onProbe }) {
   const toPixel = ([x, y]) => [((x + 1) / 2) * size, ((1 - y) / 2) * size];
 
   function resize() {
-    const cssSize = Math.round(canvas.getBoundingClientRect().width);
+    const cssSize = Math.round(sizeOf(canvas).width);
     const dpr = window.devicePixelRatio || 1;
     if (cssSize === size && canvas.width === Math.round(cssSize * dpr)) return false;
     size = cssSize;
@@ -32,15 +30,18 @@ export function createPlane(canvas, { onProbe }) {
     return true;
   }
 
-  /** Refills the heatmap image from one net.heatmap call (a^L of the first output neuron). */
+  /**
+   * Refills the heatmap image: a^L of the output neuron, or with several outputs (one-hot
+   * classes) of neuron 2, the one that says "class 1".
+   */
   function refreshHeatmap(state) {
-    const net = state.viewNet;
-    const sizes = Array.from(net.sizes);
-    const grid = net.heatmap(RES, BOUNDS);
-    const before = sizes.slice(1, -1).reduce((s, n) => s + n, 0);
-    const offset = before * RES * RES;
-    const img = cellsCtx.createImageData(RES, RES);
-    for (let c = 0; c < RES * RES; c++) {
+    const { res, grid, sizes } = state.heatmap;
+    const before = sizes.slice(1, -1).reduce((s, n) => s + n, 0) + (sizes.at(-1) > 1 ? 1 : 0);
+    const offset = before * res * res;
+    cells.width = res;
+    cells.height = res;
+    const img = cellsCtx.createImageData(res, res);
+    for (let c = 0; c < res * res; c++) {
       const [r, g, b] = heatmapRGB(grid[offset + c]);
       img.data.set([r, g, b, 255], c * 4);
     }
@@ -167,15 +168,13 @@ export function createPlane(canvas, { onProbe }) {
 
   return {
     render(state, changed) {
-      if (!state.viewNet) return;
+      if (!state.viewNet || !state.heatmap) return;
       const resized = resize();
-      // The heatmap depends only on the drawn weights: recompute it when they change.
-      const key = state.viewParams;
-      if (key !== heatKey || changed?.has('data')) {
+      if (state.heatmap !== heatKey) {
         refreshHeatmap(state);
-        heatKey = key;
+        heatKey = state.heatmap;
       }
-      if (!resized && changed && !['viewParams', 'probe', 'probeBP', 'last', 'source', 'phase', 'data'].some((k) => changed.has(k))) return;
+      if (!resized && changed && !['heatmap', 'probe', 'probeBP', 'last', 'source', 'phase', 'data'].some((k) => changed.has(k))) return;
       ctx.imageSmoothingEnabled = true;
       ctx.clearRect(0, 0, size, size);
       ctx.drawImage(cells, 0, 0, size, size);
@@ -184,12 +183,6 @@ export function createPlane(canvas, { onProbe }) {
       for (const p of state.data.train) drawPoint(p, false);
       drawBatch(state);
       drawProbe(state);
-    },
-    /** Client coordinates of a point of the plane (for tests and keyboard nudging). */
-    clientPoint([x, y]) {
-      const box = canvas.getBoundingClientRect();
-      const [px, py] = toPixel([x, y]);
-      return { x: box.left + px, y: box.top + py };
     },
   };
 }

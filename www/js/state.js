@@ -38,6 +38,8 @@ export function createStore() {
     step: 0,
     lastCost: null,
     accuracy: null,
+    // [{ step, train: { cost, accuracy }, test }] for the charts.
+    history: [],
     // The last mini-batch step: { batch, indices, eta, m, trace, before, after } (JSON networks).
     last: null,
     // Animation: phase is 'idle' | 'forward' | 'output-error' | 'backward' | 'update'.
@@ -54,12 +56,17 @@ export function createStore() {
     source: 'probe',
     probe: { x: [0.5, 0.5], label: 0 },
     probeBP: null,
+    // { res, sizes, grid }: every neuron's activation over the plane (net.heatmap).
+    heatmap: null,
+    showMaps: false,
     display: null,
     hover: null,
     pinned: false,
     gradCheck: false,
     gradCheckResult: null,
     message: null,
+    // Bumped when an observed element changes size, so views redraw at the new size.
+    layout: 0,
   };
 
   const listeners = new Set();

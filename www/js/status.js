@@ -18,6 +18,7 @@ export function createStatus(phaseBar, counters) {
   const pct = (ev) => (ev ? `${(ev.accuracy * 100).toFixed(0)}%` : '–');
 
   return {
+    deps: ['phase', 'held', 'step', 'epoch', 'lastCost', 'accuracy', 'settings'],
     render(state) {
       const at = PHASES.indexOf(state.phase);
       items.forEach((el, n) => {

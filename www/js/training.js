@@ -28,6 +28,10 @@ export function epochOrder(n, seed, epoch) {
   return order;
 }
 
+/** Settings that regenerate the points, and those that need a fresh network. */
+export const DATA_KEYS = ['dataset', 'points', 'noise', 'trainShare', 'dataSeed'];
+export const NETWORK_KEYS = ['sizes', 'activation', 'cost', 'init', 'seed'];
+
 export function createTrainer(store) {
   const { state } = store;
 
@@ -54,26 +58,31 @@ export function createTrainer(store) {
     return { train, test };
   }
 
-  /** A fresh network from the settings' seed: Reset always gives back the same weights. */
-  function reset({ regenerateData = false } = {}) {
-    const s = state.settings;
-    const net = Network.random({ sizes: s.sizes, seed: s.seed, activation: s.activation, cost: s.cost, init: s.init });
+  /** Accuracy and cost now, appended to the history the charts draw (thinned when long). */
+  function measure(net, data, step, history) {
+    const accuracy = evaluate(net, data);
+    let next = [...history, { step, train: accuracy.train, test: accuracy.test }];
+    if (next.length > 1200) next = next.filter((_, i) => i % 2 === 0 || i === next.length - 1);
+    return { accuracy, history: next };
+  }
+
+  /** Makes `net` (with `data`) the network being trained, from step 0. */
+  function install(net, data) {
     dropViewNet();
     state.net?.free();
-    const data = regenerateData || state.data.train.length === 0 ? buildData() : state.data;
     const probe = { ...state.probe, label: probeLabel({ data }, state.probe.x) };
     store.set({
       net,
       viewNet: net,
       viewParams: net.toJSON(),
       data,
-      order: epochOrder(data.train.length, s.seed, 0),
+      order: epochOrder(data.train.length, state.settings.seed, 0),
       cursor: 0,
       epoch: 0,
       step: 0,
       last: null,
       lastCost: null,
-      accuracy: evaluate(net, data),
+      ...measure(net, data, 0, []),
       phase: 'idle',
       phaseLayer: null,
       phaseLog: [],
@@ -82,6 +91,42 @@ export function createTrainer(store) {
       source: 'probe',
       probe,
     });
+  }
+
+  /** A fresh network from the settings' seed: Reset always gives back the same weights. */
+  function reset({ regenerateData = false } = {}) {
+    const s = state.settings;
+    // Build everything that can fail first, so a bad setting leaves the page as it was.
+    const data = regenerateData || state.data.train.length === 0 ? buildData() : state.data;
+    const net = Network.random({ sizes: s.sizes, seed: s.seed, activation: s.activation, cost: s.cost, init: s.init });
+    install(net, data);
+  }
+
+  /**
+   * An imported network (and the settings saved with it). Its shape, activation and cost
+   * win over the saved settings; the data are regenerated when they differ.
+   */
+  function load(networkJson, saved = {}) {
+    const net = Network.fromJSON(networkJson);
+    const sizes = Array.from(net.sizes);
+    if (sizes[0] !== 2) {
+      net.free();
+      throw new Error(`this page trains networks with 2 inputs; the file's network has ${sizes[0]}`);
+    }
+    const old = state.settings;
+    const known = Object.fromEntries(Object.entries(saved).filter(([k]) => k in old));
+    const next = { ...old, ...known, sizes, activation: net.activation, cost: net.cost };
+    const regenerate = DATA_KEYS.some((k) => next[k] !== old[k]) || sizes.at(-1) !== old.sizes.at(-1);
+    store.set({ settings: next });
+    let data;
+    try {
+      data = regenerate ? buildData() : state.data;
+    } catch (err) {
+      net.free();
+      store.set({ settings: old });
+      throw err;
+    }
+    install(net, data);
   }
 
   /** The next m training examples, moving to a new shuffled epoch when one runs out. */
@@ -149,12 +194,34 @@ export function createTrainer(store) {
   /** The animation calls this when it reaches the update: from now on the new weights show. */
   function showTrainedNetwork() {
     dropViewNet();
-    store.set({ viewNet: state.net, viewParams: state.last.after, accuracy: evaluate(state.net, state.data) });
+    store.set({ viewNet: state.net, viewParams: state.last.after, ...measure(state.net, state.data, state.step, state.history) });
+  }
+
+  /**
+   * Changes settings. Data settings regenerate the points; anything that shapes the network
+   * (sizes, activation, cost, init, seed) or the data starts a fresh network from the seed.
+   * η, m and λ only change how the next step is taken. On an error nothing changes.
+   */
+  function configure(patch) {
+    const old = state.settings;
+    const next = { ...old, ...patch };
+    const changed = (keys) => keys.some((k) => JSON.stringify(old[k]) !== JSON.stringify(next[k]));
+    const dataChanged = changed(DATA_KEYS) || next.sizes.at(-1) !== old.sizes.at(-1);
+    const netChanged = dataChanged || changed(NETWORK_KEYS);
+    store.set({ settings: next });
+    if (!netChanged) return false;
+    try {
+      reset({ regenerateData: dataChanged });
+    } catch (err) {
+      store.set({ settings: old });
+      throw err;
+    }
+    return true;
   }
 
   function refreshAccuracy() {
-    store.set({ accuracy: evaluate(state.net, state.data) });
+    store.set(measure(state.net, state.data, state.step, state.history));
   }
 
-  return { reset, step, showTrainedNetwork, refreshAccuracy, nextBatch };
+  return { reset, load, step, showTrainedNetwork, refreshAccuracy, nextBatch, configure };
 }
