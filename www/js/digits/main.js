@@ -110,7 +110,8 @@ function fresh(r) {
   state.accuracies = [];
   state.log = [r.evaluation.line];
   state.record = null;
-  view.set({ gradient: null, deltaHidden: null, deltaOutput: null });
+  state.selected = null;
+  view.set({ gradient: null, deltaHidden: null, deltaOutput: null, selected: null });
   setMode('weights');
   $('mode-gradient').disabled = true;
   $('batch-strip').replaceChildren();
@@ -182,8 +183,11 @@ $('reset').addEventListener('click', resetNetwork);
 
 // --- Step ----------------------------------------------------------------------------------
 
+let stepToken = 0;
 async function step() {
   if (state.training) return;
+  // A click during an animation ends it at once; only the newest Step resets `stepping`.
+  const token = ++stepToken;
   animation.finish();
   state.stepping = true;
   syncButtons(state);
@@ -206,8 +210,10 @@ async function step() {
   } catch (err) {
     showError(err);
   } finally {
-    state.stepping = false;
-    syncButtons(state);
+    if (token === stepToken) {
+      state.stepping = false;
+      syncButtons(state);
+    }
   }
 }
 

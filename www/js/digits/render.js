@@ -67,9 +67,9 @@ export function showCard(state, hit) {
   const lines =
     hit.j !== undefined
       ? [`j = ${hit.j}`, `a²ⱼ = ${v(f?.hidden?.[hit.j])}`, `b²ⱼ = ${v(state.weights.b2[hit.j])}`,
-        state.record ? `δ²ⱼ (mean) = ${state.record.nablaB2[hit.j].toExponential(2)}` : null]
+        state.record ? `δ²ⱼ (${t('mean')}) = ${state.record.nablaB2[hit.j].toExponential(2)}` : null]
       : [`i = ${hit.i}`, `a³ᵢ = ${v(f?.output?.[hit.i])}`, `b³ᵢ = ${v(state.weights.b3[hit.i])}`,
-        state.record ? `δ³ᵢ (mean) = ${state.record.nablaB3[hit.i].toExponential(2)}` : null];
+        state.record ? `δ³ᵢ (${t('mean')}) = ${state.record.nablaB3[hit.i].toExponential(2)}` : null];
   card.replaceChildren(...lines.filter(Boolean).map((l) => h('div', { text: l })));
   card.hidden = false;
   card.style.left = `${Math.round(hit.x)}px`;

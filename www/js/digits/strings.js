@@ -76,10 +76,11 @@ const STRINGS = {
     next: 'Next',
     testHint: 'Each tile: the digit, its label → the network’s answer. Click one to feed it to the network.',
     stuckHint: 'No test digit is classified as {digits}: that output neuron has saturated. The quadratic cost learns slowly there (chapter 3); try the cross-entropy cost or N(0, 1/n_in) weights.',
+    mean: 'mean over the mini-batch',
+    max: 'max',
     errorPrefix: 'Error',
     dismiss: 'Dismiss',
     diverged: 'Training stopped: {msg}. Try a smaller learning rate η, then Reset.',
-    busy: 'Pause training first.',
   },
   zh: {
     title: '手写数字',
@@ -154,10 +155,11 @@ const STRINGS = {
     next: '下一页',
     testHint: '每一格：数字、它的标签 → 网络的回答。点击一格把它输入网络。',
     stuckHint: '没有测试数字被判为 {digits}：那个输出神经元已饱和。二次代价函数在那里学习很慢（第三章）；试试交叉熵代价函数或 N(0, 1/n_in) 初始权重。',
+    mean: '小批量平均',
+    max: '最大',
     errorPrefix: '错误',
     dismiss: '关闭',
     diverged: '训练已停止：{msg}。请减小学习率 η，然后重置。',
-    busy: '请先暂停训练。',
   },
 };
 
