@@ -30,8 +30,8 @@ const gradOf = (bp, f) => (f.kind === 'w' ? bp.nablaW[f.i][f.j][f.k] : bp.nablaB
 
 export function createAnatomy(root, { onSelect, onContinue }) {
   const chips = h('div', { class: 'chips', role: 'group' });
-  const prev = h('button', { class: 'icon', type: 'button', 'aria-label': 'previous', text: '◀' });
-  const next = h('button', { class: 'icon', type: 'button', 'aria-label': 'next', text: '▶' });
+  const prev = h('button', { class: 'icon', type: 'button', 'data-i18n-aria': 'previous', 'aria-label': t('previous'), text: '◀' });
+  const next = h('button', { class: 'icon', type: 'button', 'data-i18n-aria': 'next', 'aria-label': t('next'), text: '▶' });
   const empty = h('p', { class: 'muted', 'data-i18n': 'anatomyEmpty', text: t('anatomyEmpty') });
   const held = h('div', { class: 'held' }, h('span', { 'data-i18n': 'phaseHeld', text: t('phaseHeld') }),
     h('button', { type: 'button', class: 'primary', 'data-i18n': 'continue', text: t('continue'), onclick: () => onContinue() }));
@@ -63,7 +63,7 @@ export function createAnatomy(root, { onSelect, onContinue }) {
 
   function buildChips(state) {
     const m = state.last ? state.last.m : 0;
-    const key = `${m}|${state.step}`;
+    const key = `${m}|${state.step}|${document.documentElement.lang}`;
     if (key === chipKey) return;
     chipKey = key;
     order = ['probe', ...(m ? ['mean', ...Array.from({ length: m }, (_, i) => i)] : [])];
