@@ -4,9 +4,10 @@
 //! Only for networks with two inputs. The grid's points go through the network as the columns
 //! of one matrix, so a frame costs one matrix product per layer.
 
+use crate::activation::sigmoid;
+use crate::kernels::gemm_acc;
 use crate::limits::{MAX_COORDINATE, MAX_GRID};
 use crate::{Activation, Error, Network, Result};
-use nalgebra::DMatrix;
 
 /// The rectangle of the plane a grid covers.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -44,62 +45,45 @@ pub fn grid(net: &Network, res: usize, bounds: Bounds) -> Result<Vec<f32>> {
     }
     let cell_x = (b.x_max - b.x_min) / res as f64;
     let cell_y = (b.y_max - b.y_min) / res as f64;
-    let points = DMatrix::from_fn(2, res * res, |k, c| {
+    // The grid's centres as the columns of a^1, then each layer in turn (eq. 25).
+    let cells = res * res;
+    let mut a: Vec<f64> = Vec::with_capacity(2 * cells);
+    for c in 0..cells {
         let (row, col) = (c / res, c % res);
-        if k == 0 {
-            b.x_min + (col as f64 + 0.5) * cell_x
-        } else {
-            b.y_max - (row as f64 + 0.5) * cell_y
-        }
-    });
+        a.push(b.x_min + (col as f64 + 0.5) * cell_x);
+        a.push(b.y_max - (row as f64 + 0.5) * cell_y);
+    }
     let neurons: usize = net.sizes[1..].iter().sum();
-    let mut out = Vec::with_capacity(neurons * res * res);
-    let mut a = points;
+    let mut out = vec![0.0f32; neurons * cells];
+    let mut offset = 0;
     for (i, (w, bias)) in net.weights.iter().zip(&net.biases).enumerate() {
-        let mut z = DMatrix::from_fn(w.nrows(), a.ncols(), |j, _| bias[j]);
-        z.gemm(1.0, w, &a, 1.0);
-        let act = net.layer_activation(i);
-        z.apply(|v| *v = display_activation(act, *v));
-        for j in 0..z.nrows() {
-            out.extend(z.row(j).iter().map(|&v| v as f32));
+        let (n_out, n_in) = w.shape();
+        let mut z: Vec<f64> = Vec::with_capacity(n_out * cells);
+        for _ in 0..cells {
+            z.extend_from_slice(bias.as_slice());
         }
+        gemm_acc(n_out, n_in, cells, w.as_slice(), &a, &mut z);
+        let act = net.layer_activation(i);
+        for (c, column) in z.chunks_exact_mut(n_out).enumerate() {
+            for (j, v) in column.iter_mut().enumerate() {
+                *v = display_activation(act, *v);
+                out[offset + j * cells + c] = *v as f32;
+            }
+        }
+        offset += n_out * cells;
         a = z;
     }
     Ok(out)
 }
 
-/// σ(z) to display precision (relative error below 1e-8, far under the f32 the picture is
-/// sent in), several times faster than the exact exp in wasm. Only pictures use it; every
-/// number the page prints and every training step uses the exact `Activation::apply`.
+/// σ(z) for the pictures: the sigmoid as in training; tanh as 2σ(2z) − 1, which shares its
+/// fast exp (exact to display precision, far below the f32 the picture is sent in).
 #[inline]
 fn display_activation(act: Activation, z: f64) -> f64 {
     match act {
-        Activation::Sigmoid => 1.0 / (1.0 + fast_exp(-z)),
-        Activation::Tanh => 1.0 - 2.0 / (1.0 + fast_exp(2.0 * z)),
+        Activation::Sigmoid => sigmoid(z),
+        Activation::Tanh => 2.0 * sigmoid(2.0 * z) - 1.0,
         Activation::Relu => z.max(0.0),
         Activation::Linear => z,
     }
-}
-
-/// e^x by range reduction x = n ln 2 + r, |r| ≤ ln2/2, and a degree-8 Taylor polynomial
-/// (truncation error < 3e-10 relative); saturates to 0 and ∞ outside (−708, 709).
-#[inline]
-pub fn fast_exp(x: f64) -> f64 {
-    if x < -708.0 {
-        return 0.0;
-    }
-    if x > 709.0 {
-        return f64::INFINITY;
-    }
-    let n = (x * std::f64::consts::LOG2_E).round();
-    let r = x - n * std::f64::consts::LN_2;
-    let p = 1.0
-        + r * (1.0
-            + r * (0.5
-                + r * (1.0 / 6.0
-                    + r * (1.0 / 24.0
-                        + r * (1.0 / 120.0
-                            + r * (1.0 / 720.0 + r * (1.0 / 5040.0 + r * (1.0 / 40320.0))))))));
-    // 2^n, built from its exponent bits (n is within the normal range here).
-    p * f64::from_bits(((n as i64 + 1023) as u64) << 52)
 }

@@ -11,6 +11,7 @@ pub mod data;
 pub mod gradcheck;
 pub mod heatmap;
 pub mod json;
+pub mod kernels;
 pub mod limits;
 pub mod mnist;
 pub mod network;

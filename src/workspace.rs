@@ -1,14 +1,15 @@
 //! The fast SGD step: the same BP1–BP4 as `backprop`, for a whole mini-batch at once, in
 //! buffers allocated once and reused, so a training loop allocates nothing per step.
 //!
-//! Each matrix product is one GEMM over the batch (nalgebra hands them to a blocked, SIMD
-//! kernel); σ′ is read off the stored activations instead of calling exp again. Tests hold it
+//! Each matrix product is one blocked product over the whole batch (`kernels`); σ′ is read
+//! off the stored activations instead of calling exp again. Tests hold it
 //! to the per-example path to 1e-12.
 
 use crate::activation::Activation;
 use crate::cost::Cost;
+use crate::kernels::{gemm_acc, gemm_set, gemm_tn};
 use crate::{network::first_non_finite, Error, Example, Network, Result};
-use nalgebra::{DMatrix, DMatrixView, DMatrixViewMut, DVector};
+use nalgebra::{DMatrix, DVector};
 
 /// Buffers for one network shape and one mini-batch size, column-major like nalgebra: column c
 /// of each per-layer buffer belongs to example c of the batch.
@@ -119,13 +120,12 @@ impl Workspace {
         for i in 0..net.weights.len() {
             let (n_out, n_in) = (net.sizes[i + 1], net.sizes[i]);
             let (before, after) = self.activations.split_at_mut(i + 1);
-            let a_prev = DMatrixView::from_slice(&before[i], n_in, m);
             let out = &mut after[0];
             // z^l = w^l a^{l−1} + b^l, written into the activation buffer, then a^l = σ(z^l).
             for col in out.chunks_exact_mut(n_out) {
                 col.copy_from_slice(net.biases[i].as_slice());
             }
-            DMatrixViewMut::from_slice(out, n_out, m).gemm(1.0, &net.weights[i], &a_prev, 1.0);
+            gemm_acc(n_out, n_in, m, net.weights[i].as_slice(), &before[i], out);
             apply_in_place(net.layer_activation(i), out);
         }
         let a_out = &self.activations[self.activations.len() - 1];
@@ -154,12 +154,13 @@ impl Workspace {
         for i in (0..last).rev() {
             let (n_l, n_next) = (net.sizes[i + 1], net.sizes[i + 2]);
             let (lower, upper) = self.deltas.split_at_mut(i + 1);
-            let d_next = DMatrixView::from_slice(&upper[0], n_next, m);
-            DMatrixViewMut::from_slice(&mut lower[i], n_l, m).gemm_tr(
-                1.0,
-                &net.weights[i + 1],
-                &d_next,
-                0.0,
+            gemm_tn(
+                n_l,
+                n_next,
+                m,
+                net.weights[i + 1].as_slice(),
+                &upper[0],
+                &mut lower[i],
             );
             let act = net.layer_activation(i);
             for (d, &a) in lower[i].iter_mut().zip(&self.activations[i + 1]) {
@@ -185,10 +186,14 @@ impl Workspace {
                     a_prev_t[c + k * m] = a_prev[k + c * n_prev];
                 }
             }
-            let delta = DMatrixView::from_slice(&self.deltas[i], n_l, m);
-            let a_prev_t = DMatrixView::from_slice(a_prev_t, m, n_prev);
-            DMatrixViewMut::from_slice(&mut self.nabla_w[i], n_l, n_prev)
-                .gemm(1.0, &delta, &a_prev_t, 0.0);
+            gemm_set(
+                n_l,
+                m,
+                n_prev,
+                &self.deltas[i],
+                a_prev_t,
+                &mut self.nabla_w[i],
+            );
         }
     }
 

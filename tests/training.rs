@@ -332,16 +332,28 @@ fn heatmap_cells_are_forward_passes_at_their_centres() {
         assert!((grid[(3 + j) * res * res + cell] as f64 - ff.activations[2][j]).abs() < 1e-6);
     }
     assert!(heatmap::grid(&net, 0, b).is_err());
-    // The display-precision exp behind the pictures, against the exact one.
-    for i in -7000..=7000 {
-        let x = i as f64 * 0.1;
-        let (fast, exact) = (heatmap::fast_exp(x), x.exp());
+}
+
+#[test]
+fn the_sigmoids_exp_agrees_with_the_standard_library_to_1e_15() {
+    use nndl_backprop::activation::{exp_non_positive, sigmoid};
+    for i in 0..=799_700 {
+        let x = -(i as f64) * 0.000_885_3; // 0 down to about −708
+        let (fast, exact) = (exp_non_positive(x), x.exp());
         assert!(
-            (fast - exact).abs() <= 1e-9 * exact,
+            (fast - exact).abs() <= 1e-15 * exact,
             "exp({x}): {fast} vs {exact}"
         );
     }
-    assert!(heatmap::grid(&net, 4, Bounds { x_min: 1.0, ..b }).is_err());
+    assert_eq!(exp_non_positive(-800.0), 0.0);
+    assert_eq!(exp_non_positive(0.0), 1.0);
+    for z in [-40.0, -3.0, -1e-9, 0.0, 1e-9, 0.5, 3.0, 40.0, 800.0, -800.0] {
+        let exact = 1.0 / (1.0 + (-z as f64).exp());
+        assert!(
+            (sigmoid(z) - exact).abs() <= 1e-15 * exact.max(1e-300),
+            "σ({z})"
+        );
+    }
 }
 
 #[test]
