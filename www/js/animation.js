@@ -105,6 +105,8 @@ export function createAnimator(store, trainer, { onError }) {
     try {
       for (let s = 0; s < n; s++) trainer.step({ record: s === n - 1, keepOldView: false });
     } catch (err) {
+      // The steps before the failing one did happen: show them, then stop.
+      trainer.refreshAccuracy();
       pause();
       onError(err);
       return;

@@ -19,7 +19,8 @@ export const GRADIENT = [181, 23, 158];
 const css = ([r, g, b], alpha = 1) =>
   alpha >= 1 ? `rgb(${r | 0}, ${g | 0}, ${b | 0})` : `rgba(${r | 0}, ${g | 0}, ${b | 0}, ${alpha.toFixed(3)})`;
 const mix = (p, q, t) => [p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t, p[2] + (q[2] - p[2]) * t];
-const clamp01 = (t) => (t < 0 ? 0 : t > 1 ? 1 : t);
+// NaN (a heatmap cell of a network gone to ±∞) falls to 0 instead of breaking the lookup.
+const clamp01 = (t) => (t > 1 ? 1 : t >= 0 ? t : 0);
 
 /** RGB of the activation scale at t ∈ [0, 1]. */
 export function activationRGB(t) {

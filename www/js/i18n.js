@@ -47,7 +47,7 @@ const STRINGS = {
     phaseIdle: 'Ready',
     phaseForward: 'Forward pass',
     phaseOutputError: 'Output error',
-    phaseBackward: 'Backpropagate',
+    phaseBackward: 'Backward pass',
     phaseUpdate: 'Update',
     phaseHeld: 'Paused before the update — page through the examples, then apply it.',
     showingProbe: 'showing the probe x = ({x1}, {x2}), y = {y}',
@@ -239,8 +239,6 @@ const STRINGS = {
   },
 };
 
-export const LANGUAGES = Object.keys(STRINGS);
-
 let current = 'en';
 
 /** The string for `key` in the current language, with {name} placeholders filled from `params`. */
@@ -248,10 +246,6 @@ export function t(key, params = {}) {
   const s = STRINGS[current][key] ?? STRINGS.en[key];
   if (s === undefined) throw new Error(`i18n: no string for "${key}"`);
   return s.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
-}
-
-export function language() {
-  return current;
 }
 
 /** Switches the language and relabels every element that carries data-i18n. */

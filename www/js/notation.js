@@ -72,6 +72,3 @@ export function activationPrime(name, z) {
       throw new Error(`unknown activation "${name}"`);
   }
 }
-
-/** The symbol the page uses for each activation function. */
-export const activationSymbol = (name) => ({ sigmoid: 'σ', tanh: 'tanh', relu: 'ReLU', linear: 'id' })[name] ?? name;

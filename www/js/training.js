@@ -219,9 +219,12 @@ export function createTrainer(store) {
     return true;
   }
 
+  /** After Play's unrecorded steps: draw the trained network as it now is, and measure it. */
   function refreshAccuracy() {
-    store.set(measure(state.net, state.data, state.step, state.history));
+    const patch = measure(state.net, state.data, state.step, state.history);
+    if (state.viewNet === state.net) patch.viewParams = state.net.toJSON();
+    store.set(patch);
   }
 
-  return { reset, load, step, showTrainedNetwork, refreshAccuracy, nextBatch, configure };
+  return { reset, load, step, showTrainedNetwork, refreshAccuracy, configure };
 }

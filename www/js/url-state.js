@@ -74,5 +74,3 @@ export function queryFromSettings(settings) {
   const q = params.toString();
   return q ? `?${q}` : '';
 }
-
-export { CHOICES };
