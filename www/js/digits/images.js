@@ -51,6 +51,18 @@ export function drawSigned(ctx, values, x, y, size, scale = 1) {
   blit(ctx, x, y, size);
 }
 
+/**
+ * drawSigned's scale for a layer's weight pictures: a weight 3 × the layer's mean |w| away
+ * from 0 shows at (nearly) full colour. N(0, 1) weights then look as they would unscaled,
+ * and the small N(0, 1/n_in) ones still show their pattern. Returns [scale, fullAt].
+ */
+export function weightScale(values) {
+  let sum = 0;
+  for (const v of values) sum += Math.abs(v);
+  const mean = sum / Math.max(values.length, 1) || 1;
+  return [1 / mean, 3 * mean];
+}
+
 /** The largest |v|, for drawSigned's scale (1 when all are 0). */
 export function maxAbs(values) {
   let m = 0;

@@ -13,7 +13,9 @@ import { NetworkView } from './network-view.js';
 import { drawNeuron, renderOutputs } from './neuron-panel.js';
 import { Pad } from './pad.js';
 import { applyLanguage, initialLanguage, rememberLanguage, t } from './strings.js';
-import { renderLoader, renderPerEpoch, renderProgress, renderSource, renderStuck, showCard, syncButtons } from './render.js';
+import {
+  renderLoader, renderPerEpoch, renderProgress, renderSource, renderStuck, renderTileScale, showCard, syncButtons,
+} from './render.js';
 import { TestBrowser } from './test-browser.js';
 
 const $ = (id) => document.getElementById(id);
@@ -127,6 +129,7 @@ function applySnapshot({ weights, progress }) {
   if (weights) {
     state.weights = weights;
     view.set({ weights });
+    renderTileScale(view.fullAt);
   }
   if (progress) {
     state.progress = progress;
@@ -394,7 +397,7 @@ function renderNeuron() {
   const j = Math.min(state.selected ?? state.hovered ?? 0, state.weights.b2.length - 1);
   drawNeuron(
     { title: $('neuron-title'), w: $('neuron-w'), g: $('neuron-g'), numbers: $('neuron-numbers'), out: $('neuron-out') },
-    { j, weights: state.weights, gradient: state.record, hidden: state.forward?.hidden, t },
+    { j, weights: state.weights, gradient: state.record, hidden: state.forward?.hidden, scale: view.tileScale, t },
   );
 }
 
@@ -417,6 +420,7 @@ $('lang').addEventListener('click', () => {
   if (document.body.dataset.state === 'loading') return;
   syncButtons(state);
   renderPerEpoch(state);
+  renderTileScale(view.fullAt);
   renderSource(state);
   renderNeuron();
   if (state.progress) renderProgress(state);

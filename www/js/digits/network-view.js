@@ -7,7 +7,7 @@
 // animation is a `phase` and a progress t ∈ [0, 1] that the animator advances.
 
 import { activationColor, gradientColor, weightColor, weightStrength } from '../colors.js';
-import { drawDigit, drawSigned, maxAbs, sharpContext } from './images.js';
+import { drawDigit, drawSigned, maxAbs, sharpContext, weightScale } from './images.js';
 import { SIDE, PIXELS } from './data.js';
 
 const HEIGHT = 430;
@@ -47,6 +47,8 @@ export class NetworkView {
       selected: null,
     };
     this.tiles = [];
+    this.tileScale = 1;
+    this.fullAt = 3; // the |w| drawn at full colour in the tiles
     this.nextTiles = [];
     this.gradTiles = [];
     this.layout = null;
@@ -65,17 +67,20 @@ export class NetworkView {
   set(changes) {
     const s = this.s;
     Object.assign(s, changes);
-    if ('weights' in changes) this.tiles = this.paintTiles(s.weights?.w2, this.tiles);
-    if ('nextWeights' in changes) this.nextTiles = this.paintTiles(s.nextWeights?.w2, this.nextTiles);
-    if ('gradient' in changes) this.gradTiles = this.paintTiles(s.gradient?.nablaW2, this.gradTiles, true);
+    if ('weights' in changes && s.weights) [this.tileScale, this.fullAt] = weightScale(s.weights.w2);
+    if ('weights' in changes) this.tiles = this.paintTiles(s.weights?.w2, this.tiles, this.tileScale);
+    if ('nextWeights' in changes) this.nextTiles = this.paintTiles(s.nextWeights?.w2, this.nextTiles, this.tileScale);
+    if ('gradient' in changes) {
+      const g = s.gradient?.nablaW2;
+      this.gradTiles = this.paintTiles(g, this.gradTiles, g ? 3 / maxAbs(g) : 1);
+    }
     this.draw();
   }
 
   /** One small canvas per hidden neuron: its 784 values as a 28×28 picture. */
-  paintTiles(rows, cache, isGradient = false) {
+  paintTiles(rows, cache, scale) {
     if (!rows) return [];
     const h = rows.length / PIXELS;
-    const scale = isGradient ? 3 / maxAbs(rows) : 1;
     const out = cache.length === h ? cache : Array.from({ length: h }, tileCanvas);
     for (let j = 0; j < h; j++) {
       const ctx = out[j].getContext('2d');

@@ -11,11 +11,11 @@ const BIG = 150;
 
 const fmt = (v) => (v === null || v === undefined ? '–' : (Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(2) : v.toFixed(3)));
 
-export function drawNeuron(els, { j, weights, gradient, hidden, t }) {
+export function drawNeuron(els, { j, weights, gradient, hidden, scale, t }) {
   const h2 = weights.b2.length;
   els.title.textContent = t('neuron', { j });
   const wctx = sharpContext(els.w, BIG, BIG);
-  drawSigned(wctx, weights.w2.subarray(j * PIXELS, (j + 1) * PIXELS), 0, 0, BIG);
+  drawSigned(wctx, weights.w2.subarray(j * PIXELS, (j + 1) * PIXELS), 0, 0, BIG, scale);
   const gctx = sharpContext(els.g, BIG, BIG);
   gctx.clearRect(0, 0, BIG, BIG);
   if (gradient) {

@@ -75,3 +75,8 @@ export function showCard(state, hit) {
   card.style.left = `${Math.round(hit.x)}px`;
   card.style.top = `${Math.round(hit.y)}px`;
 }
+
+/** How the weight tiles are scaled (their colours are relative to the layer's weights). */
+export function renderTileScale(fullAt) {
+  $('tile-scale').textContent = t('tileScale', { w: fullAt.toPrecision(2) });
+}
