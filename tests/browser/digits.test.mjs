@@ -76,7 +76,7 @@ describe('digits page', { skip: !built && 'www/pkg or www/data/mnist.bin missing
     await assertQuiet(h, page);
   });
 
-  test('an epoch runs in the worker: the page stays live, the bar advances, > 80% on the test digits', async () => {
+  test('an epoch runs in the worker: the page stays live, the bar advances, > 80% on the test digits', async (t) => {
     // N(0, 1/n_in) weights (chapter 3) reach about 89% after one epoch on this split.
     await page.selectOption('#init', 'scaled');
     await page.waitForFunction(() => /^Before training/.test(document.getElementById('log').textContent));
@@ -109,7 +109,9 @@ describe('digits page', { skip: !built && 'www/pkg or www/data/mnist.bin missing
     assert.ok(new Set(inside).size >= 3, `the progress bar moved through the epoch: ${[...new Set(probe.progress)].join(', ')}`);
     let maxGap = 0;
     for (let i = 1; i < probe.frames.length; i++) maxGap = Math.max(maxGap, probe.frames[i] - probe.frames[i - 1]);
-    assert.ok(probe.frames.length >= seconds * 10, `${probe.frames.length} frames in ${seconds.toFixed(1)} s`);
+    t.diagnostic(`${line}; ${probe.frames.length} frames in ${seconds.toFixed(1)} s, longest gap ${maxGap.toFixed(0)} ms`);
+    // At least 5 frames a second even on a busy two-core machine (an idle one gives ~60).
+    assert.ok(probe.frames.length >= seconds * 5, `${probe.frames.length} frames in ${seconds.toFixed(1)} s`);
     assert.ok(maxGap < 500, `the main thread never froze: longest gap between frames ${maxGap.toFixed(0)} ms`);
     assert.match(await page.locator('#count-accuracy').textContent(), /^\d+\.\d%$/);
     await page.waitForFunction(() => document.body.dataset.state === 'ready');

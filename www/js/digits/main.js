@@ -281,20 +281,36 @@ async function train(epochs) {
   }
 }
 
+// Progress reports can come faster than the page paints: keep the latest, draw it once per frame.
+let latestProgress = null;
+function drawProgress() {
+  const e = latestProgress;
+  latestProgress = null;
+  if (!e) return;
+  applySnapshot(e);
+  if (Number.isFinite(e.cost)) $('count-cost').textContent = e.cost.toFixed(4);
+  renderNeuron();
+}
+
 function onWorkerEvent(e) {
   if (e.event === 'failed') {
     showError(e.error);
     return;
   }
-  applySnapshot(e);
-  if (e.event === 'progress' && Number.isFinite(e.cost)) $('count-cost').textContent = e.cost.toFixed(4);
+  if (e.event === 'progress') {
+    if (!latestProgress) requestAnimationFrame(drawProgress);
+    latestProgress = e;
+    return;
+  }
   if (e.event === 'epoch') {
+    latestProgress = null;
+    applySnapshot(e);
     afterEvaluation(e.evaluation, e.tests, true);
     state.seconds = e.seconds;
     renderPerEpoch(state);
     refreshSource();
+    renderNeuron();
   }
-  renderNeuron();
 }
 
 function afterEvaluation(ev, results, isEpoch) {

@@ -7,7 +7,7 @@
 
 import init, { DigitsTrainer, drawingToDigit } from '../../pkg/nndl_backprop.js';
 
-const CHUNK_MS = 40;
+const CHUNK_MS = 50;
 
 let trainer = null;
 let running = null; // { stop: boolean } while a train request is under way
@@ -23,7 +23,14 @@ function needTrainer() {
   return trainer;
 }
 
-const yieldToMessages = () => new Promise((resolve) => setTimeout(resolve, 0));
+// A message to ourselves lets queued requests (Pause, a drawing) run first, without the
+// 4 ms that nested setTimeout calls are clamped to.
+const channel = new MessageChannel();
+const yieldToMessages = () =>
+  new Promise((resolve) => {
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(0);
+  });
 
 /** Train until `epochs` epochs have ended or a stop request arrives. */
 async function train({ epochs }) {
@@ -31,16 +38,19 @@ async function train({ epochs }) {
   if (running) throw new Error('training is already running');
   const run = { stop: false };
   running = run;
-  let k = 10;
+  let k = 5;
   let finished = 0;
+  // At least 25 reports an epoch, so the progress bar moves smoothly however fast training is.
+  const most = Math.max(1, Math.floor(t.progress.batchesPerEpoch / 25));
   let epochStart = performance.now();
   try {
     while (!run.stop && finished < epochs) {
       const t0 = performance.now();
       const r = t.trainBatches(k);
       const ms = performance.now() - t0;
-      // Aim each chunk at CHUNK_MS: long enough to be efficient, short enough to stay live.
-      k = Math.max(1, Math.min(2000, Math.round((k * CHUNK_MS) / Math.max(ms, 1))));
+      // Aim each chunk at CHUNK_MS (growing at most twofold a chunk): long enough to be
+      // efficient, short enough for Pause and the pad to be answered promptly.
+      k = Math.max(1, Math.min(most, 2 * k, Math.round((k * CHUNK_MS) / Math.max(ms, 0.1))));
       postMessage({ event: 'progress', cost: r.cost, ...snapshot() });
       if (r.epochFinished) {
         finished += 1;
