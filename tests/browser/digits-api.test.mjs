@@ -233,6 +233,11 @@ describe('DigitsTrainer (the wasm boundary of the digits page)', { skip: !built 
     b.trainBatches(1000);
     assert.deepEqual(b.toJSON(), a.toJSON(), 'deterministic from the seed');
     assert.equal(a.classify(new Uint8Array(784)).length, 10);
+    // toJSON is the JS API's network shape: the 2-D page's Network takes it as it is.
+    const net = mod.Network.fromJSON(a.toJSON());
+    const x = new Float64Array(784).fill(0.5);
+    assert.deepEqual([...net.output(x)], [...a.classify(x)]);
+    net.free();
     a.free();
     b.free();
   });

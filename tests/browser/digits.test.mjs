@@ -6,7 +6,7 @@
 // error and no request leaving the machine. Screenshots go to test-results/screenshots/.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHarness, WWW_ROOT } from './harness.mjs';
 
@@ -116,6 +116,17 @@ describe('digits page', { skip: !built && 'www/pkg or www/data/mnist.bin missing
     assert.match(await page.locator('#count-accuracy').textContent(), /^\d+\.\d%$/);
     await page.waitForFunction(() => document.body.dataset.state === 'ready');
     await h.screenshot('digits-after-epoch');
+    await assertQuiet(h, page);
+  });
+
+  test('the network can be saved as JSON in the Network.fromJSON shape', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#save').click()]);
+    assert.match(download.suggestedFilename(), /^mnist-network-epoch-1\.json$/);
+    const json = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    assert.deepEqual(json.sizes, [784, 30, 10]);
+    assert.equal(json.weights[0].length, 30);
+    assert.equal(json.weights[0][0].length, 784);
+    assert.equal(json.cost, 'quadratic');
     await assertQuiet(h, page);
   });
 

@@ -327,6 +327,20 @@ function afterEvaluation(ev, results, isEpoch) {
   renderStuck(state, results);
 }
 
+/** Downloads the network in the JS API's Network.fromJSON shape. */
+async function saveNetwork() {
+  try {
+    const json = await worker.request('network');
+    const url = URL.createObjectURL(new Blob([JSON.stringify(json)], { type: 'application/json' }));
+    const a = h('a', { href: url, download: `mnist-network-epoch-${state.progress.epoch}.json` });
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  } catch (err) {
+    showError(err);
+  }
+}
+$('save').addEventListener('click', saveNetwork);
+
 $('step').addEventListener('click', step);
 $('epoch').addEventListener('click', () => train(1));
 $('train').addEventListener('click', () => train(1e9));
