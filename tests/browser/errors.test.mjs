@@ -24,7 +24,7 @@ test('a bad η shows the core’s message, changes nothing, and the page recover
   await h.screenshot('error-message');
   await page.fill('#eta', '3');
   await page.press('#eta', 'Enter');
-  assert.equal(await page.isHidden('#message'), true, 'fixing the value clears the message');
+  await page.waitForSelector('#message', { state: 'hidden' }); // fixing the value clears the message
   await stepAndWait(page);
   assert.equal(await page.evaluate(() => window.__app.step), 1);
   h.assertClean();
@@ -39,7 +39,7 @@ test('Play with a bad η pauses and says why', async () => {
   assert.match(await page.textContent('#message .message-text'), /learning rate eta must be a finite number > 0, got 0/);
   assert.equal(await page.evaluate(() => window.__app.playing), false, 'Play paused itself');
   await page.click('#message .message-close');
-  assert.equal(await page.isHidden('#message'), true);
+  await page.waitForSelector('#message', { state: 'hidden' });
   h.assertClean();
 });
 

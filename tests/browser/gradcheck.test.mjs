@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness } from './harness.mjs';
-import { edgePoint, neuronPoint, openApp, stepAndWait } from './page-helpers.mjs';
+import { drawn, edgePoint, neuronPoint, openApp, stepAndWait } from './page-helpers.mjs';
 
 let h;
 before(async () => { h = await startHarness(); });
@@ -75,6 +75,7 @@ test('gradient check: numerical and backprop agree to 1e-6 for hovered weights a
 
 test('gradient check off: no numbers, and a sentence saying what it would show', async () => {
   const page = await openApp(h);
+  await drawn(page);
   assert.equal(await page.isChecked('#grad-check'), false);
   assert.equal(await page.isHidden('.eq[data-eq="gradcheck"]'), true);
   assert.equal(await page.evaluate(() => window.__app.gradientCheck), null);

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness } from './harness.mjs';
-import { edgePoint, openApp, stepAndWait } from './page-helpers.mjs';
+import { drawn, edgePoint, openApp, stepAndWait } from './page-helpers.mjs';
 
 let h;
 before(async () => { h = await startHarness(); });
@@ -22,6 +22,7 @@ test('the language switch changes every visible label, and is remembered', async
   const enDrawn = await page.$$eval('#net .layer-title, #phasebar li, #counters dt, #showing, .eq-caption', (es) => es.map((e) => e.textContent));
   await page.click('#lang');
   await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+  await drawn(page);
   const zh = await labels(page);
   assert.equal(zh.length, en.length);
   const unchanged = en.filter(([key, text], i) => !SAME.has(key) && zh[i][1] === text).map(([key, text]) => `${key}: ${text}`);
@@ -44,6 +45,7 @@ test('the language switch changes every visible label, and is remembered', async
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN', 'remembered after a reload');
   await page.click('#lang');
   await page.waitForFunction(() => document.documentElement.lang === 'en');
+  await drawn(page);
   const english = new Map(en);
   for (const [key, text] of await labels(page)) {
     if (english.has(key)) assert.equal(text, english.get(key), `back to English: ${key}`);
@@ -55,6 +57,7 @@ test('the language switch changes every visible label, and is remembered', async
 test('a Chinese browser gets the Chinese page on its first visit', async () => {
   const page = await h.newPage({ locale: 'zh-CN' }, '');
   await page.waitForFunction(() => window.__app?.ready === true);
+  await drawn(page);
   assert.equal(await page.textContent('#step'), '单步');
   assert.equal(await page.textContent('h1'), '反向传播，看得见');
   h.assertClean();

@@ -23,11 +23,17 @@ export async function scrollIntoView(page, selector) {
   await page.$eval(selector, (e) => e.scrollIntoView({ block: 'center', behavior: 'instant' }));
 }
 
+/** Waits until the page has drawn what its state says (views redraw on the next frame). */
+export async function drawn(page) {
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
 /** Clicks Step and waits for all four phases to finish. */
 export async function stepAndWait(page) {
   const before = await page.evaluate(() => window.__app.step);
   await page.click('#step');
   await page.waitForFunction((n) => window.__app.step === n + 1 && window.__app.phase === 'idle', before, { timeout: 30_000 });
+  await drawn(page);
 }
 
 /**

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness } from './harness.mjs';
-import { drawnActivations, maxDiff, openApp, stepAndWait } from './page-helpers.mjs';
+import { drawn, drawnActivations, maxDiff, openApp, stepAndWait } from './page-helpers.mjs';
 
 let h;
 before(async () => { h = await startHarness(); });
@@ -12,6 +12,7 @@ after(async () => { await h?.close(); });
 
 test('page loads and draws the network: one circle per neuron, one line per weight', async () => {
   const page = await openApp(h);
+  await drawn(page);
   const net = await page.evaluate(() => window.__app.network);
   assert.deepEqual(net.sizes, [2, 6, 3, 1]);
   const neurons = await page.$$eval('#net g.neuron', (gs) => gs.length);
@@ -30,11 +31,11 @@ test('page loads and draws the network: one circle per neuron, one line per weig
   const byW = edges.map((e) => [Math.abs(net.weights[e.l - 2][e.j - 1][e.k - 1]), e.width]).sort((a, b) => a[0] - b[0]);
   for (let n = 1; n < byW.length; n++) assert.ok(byW[n][1] >= byW[n - 1][1] - 1e-9, 'width grows with |w|');
   // Neurons are filled by their activation for the probe, layer 1 being the probe itself.
-  const drawn = await drawnActivations(page);
+  const shown = await drawnActivations(page);
   const probe = await page.evaluate(() => window.__app.probe);
-  assert.equal(drawn['1,1'].a, probe.x[0]);
-  assert.equal(drawn['1,2'].a, probe.x[1]);
-  const fills = new Set(Object.values(drawn).map((d) => d.fill));
+  assert.equal(shown['1,1'].a, probe.x[0]);
+  assert.equal(shown['1,2'].a, probe.x[1]);
+  const fills = new Set(Object.values(shown).map((d) => d.fill));
   assert.ok(fills.size > 4, `neurons should be filled by different activations, got ${[...fills]}`);
   // Layers are numbered as in the book: 1 = input … L = output.
   const titles = await page.$$eval('#net .layer-title', (ts) => ts.map((t) => t.textContent));

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness } from './harness.mjs';
-import { maxDiff, openApp, scrollIntoView, stepAndWait } from './page-helpers.mjs';
+import { drawn, maxDiff, openApp, scrollIntoView, stepAndWait } from './page-helpers.mjs';
 
 let h;
 before(async () => { h = await startHarness(); });
@@ -62,6 +62,7 @@ test('architecture: add and remove hidden layers and neurons, more outputs (one-
   await stepAndWait(page);
   await page.click('#set-addlayer');
   await page.waitForFunction(() => window.__app.network.sizes.join() === '2,6,3,3,1');
+  await drawn(page);
   assert.equal(await app(page, () => window.__app.step), 0, 'a new shape starts a new network');
   assert.equal(await page.$$eval('#net .layer-title', (ts) => ts.length), 5);
   assert.match(await page.textContent('#message'), /New network from seed 53: 2–6–3–3–1/);
@@ -71,6 +72,7 @@ test('architecture: add and remove hidden layers and neurons, more outputs (one-
   await page.waitForFunction(() => window.__app.network.sizes.join() === '2,7,2,3,1');
   await page.click('#set-removelayer');
   await page.waitForFunction(() => window.__app.network.sizes.join() === '2,7,2,1');
+  await drawn(page);
   assert.equal(await page.$$eval('#net g.neuron', (gs) => gs.length), 12);
   // Several output neurons: one-hot targets, as the book does for digits.
   await page.click('#set-arch .layer.output button:last-of-type');
@@ -81,9 +83,11 @@ test('architecture: add and remove hidden layers and neurons, more outputs (one-
   // Up to 8 hidden layers of 16 neurons.
   for (let n = 0; n < 6; n++) await page.click('#set-addlayer');
   await page.waitForFunction(() => window.__app.network.sizes.length === 10);
+  await drawn(page);
   assert.equal(await page.isDisabled('#set-addlayer'), true, 'at most 8 hidden layers');
   await page.goto(`${h.url}?sizes=2-16-16-16-16-16-16-1`);
   await page.waitForFunction(() => window.__app?.ready === true);
+  await drawn(page);
   assert.equal(await page.$$eval('#net line.edge', (ls) => ls.length), 2 * 16 + 5 * 256 + 16);
   assert.equal(await page.isDisabled('#set-arch [data-layer="2"] button:last-of-type'), true, 'at most 16 neurons');
   await h.screenshot('playground-6x16');
@@ -97,6 +101,7 @@ test('training controls: activation, cost, init, λ and seed shape the network a
   await page.waitForFunction(() => window.__app.network.activation === 'tanh');
   await page.selectOption('#set-cost', 'crossEntropy');
   await page.waitForFunction(() => window.__app.network.cost === 'crossEntropy');
+  await drawn(page);
   assert.match(await page.textContent('.eq[data-eq="BP1"]'), /error in the output layer/);
   await page.selectOption('#set-init', 'scaled');
   await page.waitForFunction(() => window.__app.settings.init === 'scaled');
@@ -138,7 +143,7 @@ test('the charts follow training and read off values on hover', async () => {
   await page.waitForFunction(() => window.__app.step >= 120);
   await page.click('#play');
   await page.waitForFunction(() => !window.__app.playing);
-  await page.waitForTimeout(100);
+  await drawn(page);
   const history = await app(page, () => window.__app.step);
   await scrollIntoView(page, '#charts');
   const readout = await page.$eval('#charts .chart-readout', (r) => ({ text: r.textContent, step: Number(r.dataset.step) }));
@@ -203,6 +208,7 @@ test('a diverging run (linear, η = 100) is stopped with a message, and the page
   await setNumber(page, '#eta', 100);
   await page.click('#play');
   await page.waitForFunction(() => window.__app.message?.kind === 'diverged', null, { timeout: 20_000 });
+  await drawn(page);
   assert.equal(await app(page, () => window.__app.playing), false, 'Play paused');
   assert.match(await page.textContent('#message'), /Training stopped: .*Try a smaller learning rate η/);
   const net = await app(page, () => window.__app.network);

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHarness } from './harness.mjs';
-import { openApp, stepAndWait } from './page-helpers.mjs';
+import { drawn, openApp, stepAndWait } from './page-helpers.mjs';
 
 let h;
 let dir;
@@ -40,6 +40,7 @@ test('export → import round trip gives the identical network and settings', as
   const fresh = await openApp(h);
   await fresh.setInputFiles('#import-file', file);
   await fresh.waitForFunction(() => window.__app.network.activation === 'tanh');
+  await drawn(fresh);
   assert.deepEqual(await app(fresh, () => window.__app.network), network, 'identical weights and biases');
   assert.deepEqual(await app(fresh, () => window.__app.settings), settings, 'identical settings');
   assert.deepEqual(await app(fresh, () => window.__app.drawnNetwork), network, 'and that is what is drawn');
@@ -60,6 +61,7 @@ test('a bare network in the DESIGN.md format imports; a bad file is refused with
   writeFileSync(file, JSON.stringify(bare));
   await page.setInputFiles('#import-file', file);
   await page.waitForFunction(() => window.__app.network.sizes.join() === '2,3,2');
+  await drawn(page);
   const net = await app(page, () => window.__app.network);
   assert.deepEqual(net.weights, bare.weights);
   assert.equal(await page.$$eval('#net g.neuron', (gs) => gs.length), 7);
@@ -69,6 +71,7 @@ test('a bare network in the DESIGN.md format imports; a bad file is refused with
   writeFileSync(badFile, JSON.stringify({ sizes: [2, 2], weights: [[[1, 2]]], biases: [[0, 0]], activation: 'sigmoid', cost: 'quadratic' }));
   await page.setInputFiles('#import-file', badFile);
   await page.waitForFunction(() => window.__app.message?.kind === 'error');
+  await drawn(page);
   assert.match(await page.textContent('#message'), /could not import bad\.json: .+/);
   assert.deepEqual(await app(page, () => window.__app.network), net, 'the network is unchanged');
   writeFileSync(badFile, 'not json');
@@ -89,6 +92,7 @@ test('the URL carries the settings: opening it reproduces the same network and t
   await page.fill('#batch-size', '5');
   await page.press('#batch-size', 'Enter');
   await page.waitForFunction(() => window.__app.settings.m === 5 && window.__app.settings.seed === 7);
+  await drawn(page); // the URL is rewritten with the next redraw
   const url = page.url();
   assert.match(url, /data=spiral/);
   assert.match(url, /sizes=2-6-3-3-1/);
@@ -120,6 +124,7 @@ test('the URL carries the settings: opening it reproduces the same network and t
 test('a bad URL parameter is reported and the default used', async () => {
   const page = await h.newPage({}, '?noise=loud&sizes=3-2&act=swish&eta=2');
   await page.waitForFunction(() => window.__app?.ready === true);
+  await page.waitForSelector('#message:not([hidden])');
   const text = await page.textContent('#message');
   assert.match(text, /noise="loud" must be a number/);
   assert.match(text, /sizes="3-2" must start with 2 inputs/);

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness } from './harness.mjs';
-import { fmt, maxDiff, openApp, stepAndWait } from './page-helpers.mjs';
+import { drawn, fmt, maxDiff, openApp, stepAndWait } from './page-helpers.mjs';
 
 let h;
 before(async () => { h = await startHarness(); });
@@ -154,6 +154,7 @@ test('an epoch visits every training point once; the counters follow', async () 
   assert.deepEqual([...seen].sort((a, b) => a - b), [...Array(100).keys()], 'ten steps of m = 10 cover the 100 points');
   await page.click('#step');
   await page.waitForFunction(() => window.__app.step === 11);
+  await drawn(page);
   assert.equal(await page.evaluate(() => window.__app.epoch), 1);
   assert.equal(await page.textContent('[data-counter="step"]'), '11');
   assert.equal(await page.textContent('[data-counter="epoch"]'), '2');
@@ -167,6 +168,7 @@ test('mini-batch anatomy: each example’s own gradient, and their mean is what 
   assert.deepEqual(chips, ['probe', 'Σ mean', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
   await page.click('#anatomy .chip[data-source="2"]');
   await page.waitForFunction(() => window.__app.source === 2);
+  await drawn(page);
   assert.match(await page.textContent('#showing'), /example 3 of 10/);
   // The δ drawn under each neuron is example 3's own, computed independently here.
   const ref = await page.evaluate(async () => {
@@ -188,6 +190,7 @@ test('mini-batch anatomy: each example’s own gradient, and their mean is what 
   ref.perDelta.forEach((d, n) => assert.ok(maxDiff(d, ref.trace.examples[n].delta) <= 1e-12, `example ${n + 1}'s own δ`));
   await page.click('#anatomy .chip[data-source="mean"]');
   await page.waitForFunction(() => window.__app.source === 'mean');
+  await drawn(page);
   assert.match(await page.textContent('#showing'), /mean over the mini-batch of m = 10/);
   await h.screenshot('anatomy-mean');
   h.assertClean();
@@ -218,6 +221,7 @@ test('Play trains continuously, Pause stops, Reset gives back the same initial n
   await page.click('#play');
   await page.waitForFunction(() => window.__app.step >= 250, null, { timeout: 60_000 });
   await page.click('#play');
+  await drawn(page);
   const paused = await page.evaluate(() => window.__app.step);
   await page.waitForTimeout(300);
   assert.equal(await page.evaluate(() => window.__app.step), paused, 'Pause stops training');
@@ -228,6 +232,7 @@ test('Play trains continuously, Pause stops, Reset gives back the same initial n
   await h.screenshot('after-play');
   await page.click('#reset');
   await page.waitForFunction(() => window.__app.step === 0);
+  await drawn(page);
   assert.deepEqual(await page.evaluate(() => window.__app.network), initial, 'same seed, same network');
   assert.equal(await page.textContent('[data-counter="epoch"]'), '0');
   h.assertClean();
