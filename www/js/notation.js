@@ -1,6 +1,6 @@
 // The book's notation as plain text (w³₂₄, δ³₂, a²₄) and number formatting.
 // JS arrays are 0-based and skip the input layer; the book is 1-based: weights[i][j][k] is
-// w^(i+2)_(j+1)(k+1). Every conversion between the two goes through bookLayer/bookIndex.
+// w^(i+2)_(j+1)(k+1). Every conversion between the two happens in this file.
 
 const SUP = { 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹', '-': '⁻' };
 const SUB = { 0: '₀', 1: '₁', 2: '₂', 3: '₃', 4: '₄', 5: '₅', 6: '₆', 7: '₇', 8: '₈', 9: '₉', ',': ',' };
