@@ -57,7 +57,9 @@ impl NetworkJson {
         })
     }
 
-    /// Parse JSON text (for imports) and validate it.
+    /// Parse JSON text (for imports) and validate it. (In wasm the boundary uses the
+    /// browser's JSON.parse instead, which keeps serde_json out of the download.)
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn parse(text: &str) -> Result<Network> {
         let json: NetworkJson = serde_json::from_str(text)
             .map_err(|e| Error::new(format!("network JSON is not valid: {e}")))?;

@@ -294,7 +294,9 @@ fn steps_on_a_held_dataset_equal_steps_on_the_same_batch() {
     let (mut a, mut b) = (small(), small());
     let indices = Uint32Array::from(&[2u32, 0][..]);
     let opts = js(r#"{"n":3}"#);
-    let cost = a.sgd_step_on(&data, &indices, 0.5.into(), opts.clone()).unwrap();
+    let cost = a
+        .sgd_step_on(&data, &indices, 0.5.into(), opts.clone())
+        .unwrap();
     let batch = js(r#"[{"x":[0.3,0.3],"y":[1,1]},{"x":[0.5,-0.25],"y":[1,0]}]"#);
     let out = b.sgd_step(batch, 0.5.into(), opts.clone()).unwrap();
     assert_eq!(Some(cost), get(&out, "cost").as_f64());
@@ -304,12 +306,22 @@ fn steps_on_a_held_dataset_equal_steps_on_the_same_batch() {
     // Bad indices and a mismatched network are refused without a change.
     let before = snapshot(&a);
     let bad = Uint32Array::from(&[0u32, 3][..]);
-    let msg = message(a.sgd_step_on(&data, &bad, 0.5.into(), opts.clone()).unwrap_err());
+    let msg = message(
+        a.sgd_step_on(&data, &bad, 0.5.into(), opts.clone())
+            .unwrap_err(),
+    );
     assert!(msg.contains("indices[1] must be below"), "{msg}");
     let mut wide = JsNetwork::random(js(r#"{"sizes":[3,2]}"#)).unwrap();
-    let msg = message(wide.sgd_step_on(&data, &indices, 0.5.into(), opts).unwrap_err());
+    let msg = message(
+        wide.sgd_step_on(&data, &indices, 0.5.into(), opts)
+            .unwrap_err(),
+    );
     assert!(msg.contains("the data set has 2 inputs"), "{msg}");
     assert_eq!(snapshot(&a), before);
-    let msg = message(Dataset::from_flat(&xs, &ys, 4.0.into(), 2.0.into()).err().unwrap());
+    let msg = message(
+        Dataset::from_flat(&xs, &ys, 4.0.into(), 2.0.into())
+            .err()
+            .unwrap(),
+    );
     assert!(msg.contains("count × nIn"), "{msg}");
 }

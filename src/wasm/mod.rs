@@ -61,7 +61,24 @@ pub(crate) fn describe(v: &JsValue) -> String {
 }
 
 /// An array of numbers or a Float64Array, as a Vec (finiteness is the core's check).
+///
+/// Lengths are checked before anything is copied into wasm memory: a typed array may be as
+/// long as the largest any caller takes (a drawing of MAX_SIDE² ink values), a plain array
+/// as long as a layer. Callers check the exact length they need afterwards.
 pub(crate) fn numbers(v: &JsValue, name: &str) -> Result<Vec<f64>, JsValue> {
+    const MAX_TYPED: usize = crate::mnist::pad::MAX_SIDE * crate::mnist::pad::MAX_SIDE;
+    let typed_len = match (v.dyn_ref::<Float64Array>(), v.dyn_ref::<Float32Array>()) {
+        (Some(t), _) => Some(t.length()),
+        (None, Some(t)) => Some(t.length()),
+        (None, None) => None,
+    };
+    if let Some(len) = typed_len {
+        if len as usize > MAX_TYPED {
+            return fail(format!(
+                "{name} must have at most {MAX_TYPED} numbers, got a typed array of {len}"
+            ));
+        }
+    }
     if let Some(t) = v.dyn_ref::<Float64Array>() {
         return Ok(t.to_vec());
     }
@@ -314,9 +331,19 @@ impl JsNetwork {
     /// Build a network from `{ sizes, weights, biases, activation, cost }` (or its JSON text).
     #[wasm_bindgen(js_name = fromJSON)]
     pub fn from_json(value: JsValue) -> Result<JsNetwork, JsValue> {
-        let net = if let Some(text) = value.as_string() {
-            NetworkJson::parse(&text).map_err(js_error)?
-        } else if value.is_object() {
+        let value = match value.as_string() {
+            Some(text) => js_sys::JSON::parse(&text).map_err(|e| {
+                let why = e
+                    .dyn_ref::<js_sys::Error>()
+                    .map(|e| String::from(e.message()));
+                js_error(Error::new(format!(
+                    "network JSON is not valid: {}",
+                    why.unwrap_or_default()
+                )))
+            })?,
+            None => value,
+        };
+        let net = if value.is_object() {
             let json: NetworkJson = serde_wasm_bindgen::from_value(value)
                 .map_err(|e| js_error(Error::new(format!("network object is not valid: {e}"))))?;
             json.to_network().map_err(js_error)?
