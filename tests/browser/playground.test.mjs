@@ -210,7 +210,12 @@ test('a diverging run (linear, η = 100) is stopped with a message, and the page
   await page.waitForFunction(() => window.__app.message?.kind === 'diverged', null, { timeout: 20_000 });
   await drawn(page);
   assert.equal(await app(page, () => window.__app.playing), false, 'Play paused');
-  assert.match(await page.textContent('#message'), /Training stopped: .*Try a smaller learning rate η/);
+  const text = await page.textContent('#message');
+  assert.match(text, /Training stopped: .*Try a smaller learning rate η \(now 100\)/);
+  // Which step, what became non-finite, and what was kept (issue 6).
+  const taken = await app(page, () => window.__app.step);
+  assert.match(text, new RegExp(`at step ${taken + 1} (the cost became (NaN|-?Infinity)|(weight|bias) .+ became non-finite), so that step was undone and the network after step ${taken} is kept`));
+  assert.equal(await app(page, () => window.__app.message.step), taken + 1);
   const net = await app(page, () => window.__app.network);
   assert.ok(net.weights.flat(2).every(Number.isFinite), 'the network was left finite');
   await h.screenshot('diverged');

@@ -2,13 +2,13 @@
 // animation or Play when it must, asks the trainer or animator, and turns any error into a
 // visible message (state.message) instead of letting it vanish.
 
-import { download, exportDocument, parseDocument } from './files.js';
+import { download, exportDocument, parseDocument, readText } from './files.js';
 import { applyLanguage, rememberLanguage, t } from './i18n.js';
-import { messageFor } from './messages.js';
+import { cleanText, messageFor } from './messages.js';
 
 export function createActions(store, trainer, animator) {
   const { state } = store;
-  const fail = (err) => store.set({ message: messageFor(err) });
+  const fail = (err) => store.set({ message: messageFor(err, state) });
   const info = (text) => store.set({ message: { kind: 'info', text } });
   const guarded = (fn) => (...args) => {
     try {
@@ -58,15 +58,19 @@ export function createActions(store, trainer, animator) {
     },
     resume: () => animator.resume(),
     exportJson: guarded(() => download(exportDocument(state))),
+    /** A bad file changes nothing: the network being trained stays, and the message says why. */
     importJson: async (file) => {
+      const name = cleanText(file.name).slice(0, 80);
       try {
-        const { network, settings } = parseDocument(await file.text());
+        const { network, settings, ignored } = parseDocument(await readText(file), state.settings);
         animator.pause();
         animator.finish();
         trainer.load(network, settings);
-        info(t('imported', { sizes: state.settings.sizes.join('–'), file: file.name }));
+        const sizes = state.settings.sizes.join('–');
+        if (ignored.length) store.set({ message: { kind: 'error', text: cleanText(t('importedIgnoring', { sizes, file: name, what: ignored.map((x) => `• ${x}`).join('\n') })) } });
+        else info(t('imported', { sizes, file: name }));
       } catch (err) {
-        fail(new Error(`could not import ${file.name}: ${err.message}`));
+        fail(new Error(`could not import ${name}: ${err?.message ?? err}`));
       }
     },
     setLanguage: (lang) => {

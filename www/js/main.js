@@ -23,12 +23,15 @@ import { createSettingsPanel } from './settings-panel.js';
 import { DEFAULT_SETTINGS, createStore } from './state.js';
 import { createStatus } from './status.js';
 import { createTrainer } from './training.js';
-import { queryFromSettings, settingsFromQuery } from './url-state.js';
+import { linkProblems, queryFromSettings, settingsFromQuery } from './url-state.js';
 
 const $ = (id) => document.getElementById(id);
 
 /** Every neuron's activation over the plane: one Rust call each time the drawn weights change. */
 const HEATMAP_RES = 50;
+
+/** The wasm module's memory, read (never kept as a view) by window.__app.wasmMemoryBytes. */
+let wasmMemory = null;
 
 /** Recomputes derived numbers when what they depend on changed (before any view draws). */
 function derive(state, changed) {
@@ -75,6 +78,8 @@ function exposeForTests(state) {
       return l && copy({ batch: l.batch, indices: l.indices, eta: l.eta, lambda: l.lambda, n: l.n, m: l.m, before: l.before, after: l.after });
     },
     get lastTrace() { return copy(state.last?.trace ?? null); },
+    /** Bytes of wasm linear memory now: it only grows, so a flat figure means no leak in wasm. */
+    get wasmMemoryBytes() { return wasmMemory ? wasmMemory.buffer.byteLength : 0; },
   };
   Object.defineProperty(window, '__app', { value: Object.freeze(api), configurable: false, writable: false });
 }
@@ -85,12 +90,12 @@ async function main() {
   exposeForTests(state);
   const messages = createMessages($('message'), { onDismiss: () => store.set({ message: null }) });
   store.subscribe((s) => messages.render(s));
-  const fail = (err) => store.set({ message: messageFor(err) });
+  const fail = (err) => store.set({ message: messageFor(err, state) });
   window.addEventListener('error', (ev) => fail(ev.error ?? ev.message));
   window.addEventListener('unhandledrejection', (ev) => fail(ev.reason));
 
   applyLanguage(initialLanguage());
-  await init();
+  wasmMemory = (await init()).memory;
 
   const trainer = createTrainer(store);
   const animator = createAnimator(store, trainer, { onError: fail });
@@ -149,7 +154,7 @@ async function main() {
     store.set({ settings: { ...DEFAULT_SETTINGS, sizes: [...DEFAULT_SETTINGS.sizes] } });
     trainer.reset({ regenerateData: true });
   }
-  if (fromUrl.errors.length) fail(new Error(fromUrl.errors.join('; ')));
+  if (fromUrl.errors.length) fail(new Error(linkProblems(fromUrl.errors)));
   store.set({ ready: true });
   document.body.classList.add('ready');
   $('loading').hidden = true;

@@ -4,8 +4,7 @@
 
 import { h } from './dom.js';
 import { t } from './i18n.js';
-
-export const LIMITS = Object.freeze({ hiddenLayers: 8, neurons: 16, outputs: 4 });
+import { LIMITS } from './settings-check.js';
 
 const select = (id, options) =>
   h('select', { id }, options.map(([value, key]) => h('option', { value, 'data-i18n': key, text: t(key) })));
