@@ -94,9 +94,10 @@ pub fn sigmoid(z: f64) -> f64 {
 /// degree-13 Taylor polynomial for e^r (truncation below 2e-17) and 2^n from its exponent bits.
 #[inline]
 pub fn exp_non_positive(x: f64) -> f64 {
-    const LN2_HI: f64 = 6.931_471_803_691_238_2e-1; // ln 2 with its low 21 bits zero
-    const LN2_LO: f64 = 1.908_214_929_270_587_7e-10; // ln 2 − LN2_HI
-                                                     // Below −708 the result is under 3e-308: call it 0 (σ′ and δ are then 0 as well).
+    // ln 2 split in two: LN2_HI has its low 21 bits zero, so n·LN2_HI is exact.
+    const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+    const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
+    // Below −708 the result is under 3e-308: call it 0 (σ′ and δ are then 0 as well).
     let tiny = x < -708.0;
     let x = x.max(-708.0);
     // Round to the nearest integer by adding and subtracting 1.5·2^52: plain arithmetic, so it

@@ -52,7 +52,7 @@ pub struct Split {
 /// Generate `n` points of `kind` with `noise` in [0, 1], and put `train_share` of them (in
 /// [0, 1]) in the training set. The same arguments always give the same points.
 pub fn generate(kind: Kind, n: usize, noise: f64, train_share: f64, seed: u64) -> Result<Split> {
-    if n < 2 || n > MAX_POINTS {
+    if !(2..=MAX_POINTS).contains(&n) {
         return Err(Error::new(format!(
             "points must be 2 to {MAX_POINTS}, got {n}"
         )));

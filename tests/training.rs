@@ -347,8 +347,10 @@ fn the_sigmoids_exp_agrees_with_the_standard_library_to_1e_15() {
     }
     assert_eq!(exp_non_positive(-800.0), 0.0);
     assert_eq!(exp_non_positive(0.0), 1.0);
-    for z in [-40.0, -3.0, -1e-9, 0.0, 1e-9, 0.5, 3.0, 40.0, 800.0, -800.0] {
-        let exact = 1.0 / (1.0 + (-z as f64).exp());
+    for z in [
+        -40.0f64, -3.0, -1e-9, 0.0, 1e-9, 0.5, 3.0, 40.0, 800.0, -800.0,
+    ] {
+        let exact = 1.0 / (1.0 + (-z).exp());
         assert!(
             (sigmoid(z) - exact).abs() <= 1e-15 * exact.max(1e-300),
             "σ({z})"
