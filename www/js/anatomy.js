@@ -132,9 +132,16 @@ export function createAnatomy(root, { onSelect, onContinue }) {
     sum.textContent = `(1/${last.m}) Σₓ ∂Cₓ/∂${name} = ${fmt(mean)}  →  Δ${name}${step} = ${fmtDelta(delta)}`;
   }
 
+  // While Play runs the batch changes every frame, faster than anyone reads bars; redrawing
+  // at most every 250 ms also spares Play the per-example backprop (state.last is lazy).
+  let drawnAt = -Infinity;
+
   return {
-    deps: ['last', 'source', 'hover', 'held', 'step', 'settings', 'layout'],
+    deps: ['last', 'source', 'hover', 'held', 'step', 'settings', 'layout', 'playing'],
     render(state) {
+      const now = performance.now();
+      if (state.playing && now - drawnAt < 250) return;
+      drawnAt = now;
       current.state = state;
       buildChips(state);
       for (const c of chips.children) {

@@ -2,6 +2,8 @@
 // update) and Play, which trains continuously with the animation off. Each frame it sets the
 // phase, layer and progress in the state; the views draw whatever those say.
 
+import { record } from './frame-timing.js';
+
 /** The phases of one step for a network with L layers, in the order the chapter gives them. */
 export function stepSegments(L) {
   const segs = [];
@@ -70,7 +72,7 @@ export function createAnimator(store, trainer, { onError }) {
     pause();
     finish();
     try {
-      trainer.step({ record: true, keepOldView: true });
+      trainer.step({ keepOldView: true });
     } catch (err) {
       onError(err);
       return false;
@@ -97,21 +99,20 @@ export function createAnimator(store, trainer, { onError }) {
     if (run) store.set({ held: false });
   }
 
-  /** Play: several steps a frame, the last one recorded so hover values stay live. */
+  /** Play: several steps a frame on the data held in wasm; the views redraw once a frame. */
   function playTick() {
     playFrame = 0;
     if (!state.playing) return;
-    const n = Math.max(1, Math.round(state.speed * 2));
+    const t0 = performance.now();
     try {
-      for (let s = 0; s < n; s++) trainer.step({ record: s === n - 1, keepOldView: false });
+      // The steps before a failing one did happen and are shown; then Play stops.
+      trainer.playFrame(Math.max(1, Math.round(state.speed * 2)));
     } catch (err) {
-      // The steps before the failing one did happen: show them, then stop.
-      trainer.refreshAccuracy();
       pause();
       onError(err);
       return;
     }
-    trainer.refreshAccuracy();
+    record('play', performance.now() - t0);
     playFrame = requestAnimationFrame(playTick);
   }
 

@@ -11,6 +11,7 @@ import { createCharts } from './charts.js';
 import { createControls } from './controls.js';
 import { gradientCheck, probeBackprop, probeLabel } from './derived.js';
 import { createEquationsPanel } from './equations.js';
+import { timed, timings } from './frame-timing.js';
 import { applyLanguage, initialLanguage, t } from './i18n.js';
 import { attachKeyboard } from './keyboard.js';
 import { createLegend } from './legend.js';
@@ -80,6 +81,8 @@ function exposeForTests(state) {
     get lastTrace() { return copy(state.last?.trace ?? null); },
     /** Bytes of wasm linear memory now: it only grows, so a flat figure means no leak in wasm. */
     get wasmMemoryBytes() { return wasmMemory ? wasmMemory.buffer.byteLength : 0; },
+    /** For bench/browser.mjs: { part: [{ at, ms }, …] } of the recent frames (frame-timing.js). */
+    get timings() { return timings(); },
   };
   Object.defineProperty(window, '__app', { value: Object.freeze(api), configurable: false, writable: false });
 }
@@ -125,7 +128,7 @@ async function main() {
   });
   $('maps').addEventListener('change', (ev) => store.set({ showMaps: ev.target.checked }));
 
-  store.subscribe(derive);
+  store.subscribe(timed('derive', derive));
   for (const v of views) {
     store.subscribe((s, changed) => {
       // A view that lists what it reads is redrawn only when one of those changed.

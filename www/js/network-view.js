@@ -2,8 +2,9 @@
 // and, during a step, the forward flow, δ halos and ∂C/∂w glows of the current phase.
 // It reads the state and redraws; hit-testing for the hover card lives in network-hit.js.
 
-import { activationColor, activationInk, activationRange, gradientColor, weightColor, weightStrength } from './colors.js';
+import { activationColor, activationInk, activationRange, gradientColor, weightColor, weightRGB, weightStrength } from './colors.js';
 import { maxAbs, shownSource } from './derived.js';
+import { record } from './frame-timing.js';
 import { t } from './i18n.js';
 import { sizeOf } from './measure.js';
 import { inputMapURL, neuronMapURL } from './neuron-maps.js';
@@ -28,6 +29,14 @@ function put(e, name, value) {
   if (cache[name] !== v) {
     cache[name] = v;
     e.setAttribute(name, v);
+  }
+}
+
+/** textContent only when it changed (setting it always replaces the text node). */
+function text(e, value) {
+  if (e.__text !== value) {
+    e.__text = value;
+    e.textContent = value;
   }
 }
 
@@ -98,7 +107,20 @@ function build(svg, sizes, geo) {
     from: el('circle', { class: 'hover-neuron' }, groups.hover),
     to: el('circle', { class: 'hover-neuron' }, groups.hover),
   };
-  return { labels, edges, neurons, hover, showIndex: geo.r >= 9 };
+  const edgeCount = sizes.slice(1).reduce((n, s, i) => n + s * sizes[i], 0);
+  return {
+    labels,
+    edges,
+    neurons,
+    hover,
+    showIndex: geo.r >= 9,
+    // Many edges are drawn thinner; weak ones fade further so the strong paths stay readable.
+    thin: edgeCount > 60 ? Math.max(0.45, Math.sqrt(60 / edgeCount)) : 1,
+    fade: edgeCount > 60 ? 0.12 : 0.35,
+    // Whether any glow or flow line may be visible (all may be, until the first draw hides them).
+    glowsShown: true,
+    flowsShown: edges.map(() => true),
+  };
 }
 
 /** How far each part of the picture has got in the current phase (see animation.js). */
@@ -147,7 +169,7 @@ export function createNetworkView(svg, caption) {
   let shape = '';
 
   function ensure(state) {
-    const sizes = Array.from(state.viewNet.sizes);
+    const sizes = state.viewParams.sizes;
     const { width, height } = sizeOf(svg);
     const key = `${sizes.join(',')}|${Math.round(width)}x${Math.round(height)}`;
     if (key === shape) return;
@@ -162,62 +184,98 @@ export function createNetworkView(svg, caption) {
   function drawLabels(state) {
     const L = parts.labels.length;
     parts.labels.forEach(({ title, sub }, l) => {
-      title.textContent = t('layer', { l: l + 1 });
-      sub.textContent = l === 0 ? t('input') : l === L - 1 ? `${t('output')}, L = ${L}` : '';
+      text(title, t('layer', { l: l + 1 }));
+      text(sub, l === 0 ? t('input') : l === L - 1 ? `${t('output')}, L = ${L}` : '');
     });
   }
 
+  /**
+   * Edges: colour, width and opacity from w^l_jk; during a step also the ∂C/∂w glow and the
+   * flow of the current phase. Play redraws every frame, so an edge whose weight did not
+   * change is skipped, and the glow and flow lines are only visited while some are shown.
+   */
   function drawEdges(state, src, pv) {
     const params = state.display ?? state.viewParams;
     const grads = src?.nablaW;
-    const maxG = grads ? maxAbs(grads) : 1;
-    const edgeCount = params.weights.reduce((n, w) => n + w.length * w[0].length, 0);
-    const thin = edgeCount > 60 ? Math.max(0.45, Math.sqrt(60 / edgeCount)) : 1;
-    const fade = edgeCount > 60 ? 0.12 : 0.35;
-    parts.edges.forEach((layer, i) =>
-      layer.forEach((row, j) =>
-        row.forEach((e, k) => {
-          const w = params.weights[i][j][k];
+    const glows = parts.edges.map((_, i) => (grads ? pv.shownGlow(i + 2) : 0));
+    const glowing = glows.some((g) => g > 0);
+    const flowLayer = src && pv.flow ? pv.flow.layer - 2 : -1;
+    const maxG = glowing ? maxAbs(grads) : 1;
+    const { thin, fade } = parts;
+    parts.edges.forEach((layer, i) => {
+      const visitGlow = glowing || parts.glowsShown;
+      const visitFlow = flowLayer === i || parts.flowsShown[i];
+      const range = ranges[i];
+      for (let j = 0; j < layer.length; j++) {
+        const row = layer[j];
+        const wRow = params.weights[i][j];
+        for (let k = 0; k < row.length; k++) {
+          const e = row[k];
+          const w = wRow[k];
           const s = weightStrength(w);
           const width = (0.6 + 4.4 * s) * thin;
-          put(e.line, 'stroke', weightColor(w));
-          put(e.line, 'stroke-width', width.toFixed(2));
-          // With many edges, weak ones fade further so the strong paths stay readable.
-          put(e.line, 'stroke-opacity', (fade + (1 - fade) * s).toFixed(3));
-          const glow = grads ? pv.shownGlow(i + 2) : 0;
-          if (glow > 0) {
-            // Linear in |∂C/∂w|: the weights the step will move most glow most.
-            const rel = Math.abs(grads[i][j][k]) / maxG;
-            put(e.glow, 'stroke', gradientColor(glow * (0.04 + 0.5 * rel)));
-            put(e.glow, 'stroke-width', (width + 1 + 9 * rel).toFixed(2));
-            const rev = pv.glowReveal?.layer === i + 2 ? pv.glowReveal.p : 1;
-            // The glow grows from the neuron whose δ caused it (right) back towards the left.
-            put(e.glow, 'stroke-dasharray', `${e.len} ${e.len}`);
-            put(e.glow, 'stroke-dashoffset', (-(1 - rev) * e.len).toFixed(1));
-            put(e.glow, 'visibility', 'visible');
-          } else {
-            put(e.glow, 'visibility', 'hidden');
+          if (w !== e.w) {
+            e.w = w;
+            drawWeight(e, w, s, width, fade);
           }
-          if (pv.flow?.layer === i + 2 && src) {
-            const { p, backward } = pv.flow;
-            // Forward: the source's activation runs along the edge; backward: δ runs back.
-            const colour = backward ? gradientColor(0.75) : activationColor(src.a[i][k], rangeOf(state, i));
-            put(e.flow, 'stroke', colour);
-            put(e.flow, 'stroke-width', (backward ? 2.5 : width + 2.5).toFixed(2));
-            put(e.flow, 'stroke-dashoffset', ((backward ? -1 : 1) * (1 - p) * e.len).toFixed(1));
-            put(e.flow, 'visibility', 'visible');
-          } else {
-            put(e.flow, 'visibility', 'hidden');
-          }
-        }),
-      ),
-    );
+          if (visitGlow) drawGlow(e, glows[i] > 0 ? glows[i] : 0, grads?.[i][j][k] / maxG, width, pv.glowReveal?.layer === i + 2 ? pv.glowReveal.p : 1);
+          if (visitFlow) drawFlow(e, flowLayer === i ? pv.flow : null, src?.a[i][k], range, width);
+        }
+      }
+      parts.flowsShown[i] = flowLayer === i;
+    });
+    parts.glowsShown = glowing;
+  }
+
+  function drawWeight(e, w, s, width, fade) {
+    const [r, g, b] = weightRGB(w);
+    // Compared as one number first: most frames move a weight by less than a colour step.
+    const rgb = ((r | 0) << 16) | ((g | 0) << 8) | (b | 0);
+    if (rgb !== e.rgb) {
+      e.rgb = rgb;
+      put(e.line, 'stroke', weightColor(w));
+    }
+    put(e.line, 'stroke-width', width.toFixed(2));
+    // With many edges, weak ones fade further so the strong paths stay readable. (Opacity
+    // steps of 0.01 cannot be seen; finer ones would only make more attributes change.)
+    put(e.line, 'stroke-opacity', (fade + (1 - fade) * s).toFixed(2));
+  }
+
+  function drawGlow(e, glow, rel, width, reveal) {
+    if (glow > 0) {
+      // Linear in |∂C/∂w|: the weights the step will move most glow most.
+      const r = Math.abs(rel);
+      put(e.glow, 'stroke', gradientColor(glow * (0.04 + 0.5 * r)));
+      put(e.glow, 'stroke-width', (width + 1 + 9 * r).toFixed(2));
+      // The glow grows from the neuron whose δ caused it (right) back towards the left.
+      put(e.glow, 'stroke-dasharray', `${e.len} ${e.len}`);
+      put(e.glow, 'stroke-dashoffset', (-(1 - reveal) * e.len).toFixed(1));
+      put(e.glow, 'visibility', 'visible');
+    } else {
+      put(e.glow, 'visibility', 'hidden');
+    }
+  }
+
+  function drawFlow(e, flow, a, range, width) {
+    if (flow) {
+      const { p, backward } = flow;
+      // Forward: the source's activation runs along the edge; backward: δ runs back.
+      put(e.flow, 'stroke', backward ? gradientColor(0.75) : activationColor(a, range));
+      put(e.flow, 'stroke-width', (backward ? 2.5 : width + 2.5).toFixed(2));
+      put(e.flow, 'stroke-dashoffset', ((backward ? -1 : 1) * (1 - p) * e.len).toFixed(1));
+      put(e.flow, 'visibility', 'visible');
+    } else {
+      put(e.flow, 'visibility', 'hidden');
+    }
   }
 
   /** Activation range of book layer index lb0 + 1 (0 = the inputs, which lie in [−1, 1]). */
   function rangeOf(state, lb0) {
-    return lb0 === 0 ? [-1, 1] : activationRange(layerActivation(state.viewNet, lb0 - 1));
+    return lb0 === 0 ? [-1, 1] : activationRange(layerActivation(state.viewParams, lb0 - 1));
   }
+  /** rangeOf for every layer, worked out once per render. */
+  let ranges = [];
+  let marked = false;
 
   function drawNeurons(state, src, pv) {
     const params = state.display ?? state.viewParams;
@@ -226,14 +284,14 @@ export function createNetworkView(svg, caption) {
     const L = parts.neurons.length;
     parts.neurons.forEach((layer, l) =>
       layer.forEach((n, j) => {
-        const range = rangeOf(state, l);
+        const range = ranges[l];
         const a = src ? src.a[l][j] : null;
         const shown = a === null ? 0 : pv.shownA(l + 1);
         put(n.body, 'fill', shown > 0 ? activationColor(a, range) : UNCOMPUTED);
         put(n.body, 'fill-opacity', shown > 0 ? (0.25 + 0.75 * shown).toFixed(3) : '1');
-        n.body.dataset.a = a === null ? '' : String(a);
+        put(n.body, 'data-a', a === null ? '' : a);
         const big = geo.r >= 13;
-        n.value.textContent = shown > 0.5 && big ? fixed2(a) : '';
+        text(n.value, shown > 0.5 && big ? fixed2(a) : '');
         put(n.value, 'fill', shown > 0 ? activationInk(a, range) : '#555');
         if (n.ring) {
           const b = params.biases[l - 1][j];
@@ -247,11 +305,11 @@ export function createNetworkView(svg, caption) {
           put(n.halo, 'r', (geo.r + 5 + 11 * rel * d).toFixed(1));
           put(n.halo, 'fill', gradientColor(d * (0.1 + 0.3 * rel)));
           put(n.halo, 'visibility', 'visible');
-          n.delta.textContent = geo.r >= 9 || l === L - 1 ? `δ=${fmt(delta, 2)}` : '';
+          text(n.delta, geo.r >= 9 || l === L - 1 ? `δ=${fmt(delta, 2)}` : '');
           put(n.delta, 'fill-opacity', d.toFixed(2));
         } else {
           put(n.halo, 'visibility', 'hidden');
-          n.delta.textContent = '';
+          text(n.delta, '');
         }
       }),
     );
@@ -278,7 +336,7 @@ export function createNetworkView(svg, caption) {
     let index = 0;
     parts.neurons.forEach((layer, l) =>
       layer.forEach((n, j) => {
-        const url = l === 0 ? inputMapURL(j) : neuronMapURL(state.heatmap, index++, rangeOf(state, l));
+        const url = l === 0 ? inputMapURL(j) : neuronMapURL(state.heatmap, index++, ranges[l]);
         put(n.map, 'href', url);
         put(n.map, 'visibility', 'visible');
       }),
@@ -321,24 +379,32 @@ export function createNetworkView(svg, caption) {
     if (!caption || !src) return;
     const x = (v) => fmt(v, 2);
     const y = src.y ? src.y.map((v) => fmt(v, 2)).join(', ') : '';
-    if (src.kind === 'probe') caption.textContent = t('showingProbe', { x1: x(src.x[0]), x2: x(src.x[1]), y });
-    else if (src.kind === 'mean') caption.textContent = t('showingMean', { m: state.last.m });
-    else caption.textContent = t('showingExample', { i: src.index + 1, m: state.last.m, x1: x(src.x[0]), x2: x(src.x[1]), y });
+    if (src.kind === 'probe') text(caption, t('showingProbe', { x1: x(src.x[0]), x2: x(src.x[1]), y }));
+    else if (src.kind === 'mean') text(caption, t('showingMean', { m: state.last.m }));
+    else text(caption, t('showingExample', { i: src.index + 1, m: state.last.m, x1: x(src.x[0]), x2: x(src.x[1]), y }));
   }
 
   return {
     render(state) {
       if (!state.viewNet) return;
+      const t0 = performance.now();
       ensure(state);
       const src = shownSource(state);
       const pv = phaseView(state, parts.neurons.length);
+      ranges = parts.neurons.map((_, l) => rangeOf(state, l));
       drawLabels(state);
       drawEdges(state, src, pv);
       drawNeurons(state, src, pv);
       drawMaps(state);
       drawHover(state);
       drawCaption(state, src);
-      svg.dataset.phase = state.phase;
+      put(svg, 'data-phase', state.phase);
+      record('network', performance.now() - t0);
+      // For bench/browser.mjs: navigation → the first network drawn with real activations.
+      if (src && !marked) {
+        marked = true;
+        performance.mark('network-drawn');
+      }
     },
     /** Geometry for hit-testing and the hover card (null before the first render). */
     geometry: () => geo,

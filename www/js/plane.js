@@ -1,17 +1,24 @@
 // The input plane: the network's output a^L as a heatmap over [−1, 1]², the training points
 // (filled) and test points (hollow), the last mini-batch ringed, and the probe the learner
 // drags with mouse, pen or touch. The heatmap is state.heatmap (one Rust call per change of
-// weights, shared with the per-neuron pictures).
+// weights, shared with the per-neuron pictures). While Play trains, only the heatmap changes:
+// the axes and points are drawn once into a layer of their own and copied over it.
 
 import { GRADIENT, classColor, heatmapRGB } from './colors.js';
 import { sizeOf } from './measure.js';
 import { fmt } from './notation.js';
 
+/** heatmapRGB at LUT_SIZE evenly spaced values of a ∈ [0, 1] (no colour step is visible). */
+const LUT_SIZE = 1024;
+const LUT = new Uint8ClampedArray(LUT_SIZE * 3);
+for (let i = 0; i < LUT_SIZE; i++) LUT.set(heatmapRGB(i / (LUT_SIZE - 1)).map(Math.round), i * 3);
 
 export function createPlane(canvas, { onProbe }) {
   const ctx = canvas.getContext('2d');
   const cells = document.createElement('canvas');
   const cellsCtx = cells.getContext('2d');
+  const dots = document.createElement('canvas');
+  let dotsKey = null;
   let heatKey = null;
   let size = 0;
   let dragging = false;
@@ -38,54 +45,75 @@ export function createPlane(canvas, { onProbe }) {
     const { res, grid, sizes } = state.heatmap;
     const before = sizes.slice(1, -1).reduce((s, n) => s + n, 0) + (sizes.at(-1) > 1 ? 1 : 0);
     const offset = before * res * res;
-    cells.width = res;
-    cells.height = res;
+    if (cells.width !== res) cells.width = res;
+    if (cells.height !== res) cells.height = res;
     const img = cellsCtx.createImageData(res, res);
+    const px = img.data;
     for (let c = 0; c < res * res; c++) {
-      const [r, g, b] = heatmapRGB(grid[offset + c]);
-      img.data.set([r, g, b, 255], c * 4);
+      const a = grid[offset + c];
+      // NaN (a network gone to ±∞) takes the colour of 0, as heatmapRGB does.
+      const i = a > 1 ? LUT_SIZE - 1 : a >= 0 ? Math.round(a * (LUT_SIZE - 1)) : 0;
+      px[c * 4] = LUT[i * 3];
+      px[c * 4 + 1] = LUT[i * 3 + 1];
+      px[c * 4 + 2] = LUT[i * 3 + 2];
+      px[c * 4 + 3] = 255;
     }
     cellsCtx.putImageData(img, 0, 0);
   }
 
-  function drawAxes() {
-    ctx.strokeStyle = 'rgba(29, 35, 48, 0.18)';
-    ctx.lineWidth = 1;
-    ctx.beginPath();
-    ctx.moveTo(size / 2, 0);
-    ctx.lineTo(size / 2, size);
-    ctx.moveTo(0, size / 2);
-    ctx.lineTo(size, size / 2);
-    ctx.stroke();
-    ctx.fillStyle = 'rgba(29, 35, 48, 0.55)';
-    ctx.font = '11px system-ui, sans-serif';
-    ctx.textAlign = 'right';
-    ctx.fillText('x₁ →', size - 6, size / 2 - 6);
-    ctx.textAlign = 'left';
-    ctx.fillText('↑ x₂', size / 2 + 6, 14);
-    ctx.fillText('−1', 4, size / 2 + 14);
-    ctx.textAlign = 'right';
-    ctx.fillText('1', size - 4, size / 2 + 14);
+  /** The axes and every point, into the `dots` layer: redrawn only for new data or a new size. */
+  function refreshDots(state) {
+    const dpr = window.devicePixelRatio || 1;
+    const key = `${size}|${dpr}`;
+    if (dotsKey?.data === state.data && dotsKey.key === key) return;
+    dotsKey = { data: state.data, key };
+    dots.width = Math.round(size * dpr);
+    dots.height = Math.round(size * dpr);
+    const g = dots.getContext('2d');
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    drawAxes(g);
+    for (const p of state.data.test) drawPoint(g, p, true);
+    for (const p of state.data.train) drawPoint(g, p, false);
   }
 
-  function drawPoint(p, test) {
+  function drawAxes(g) {
+    g.strokeStyle = 'rgba(29, 35, 48, 0.18)';
+    g.lineWidth = 1;
+    g.beginPath();
+    g.moveTo(size / 2, 0);
+    g.lineTo(size / 2, size);
+    g.moveTo(0, size / 2);
+    g.lineTo(size, size / 2);
+    g.stroke();
+    g.fillStyle = 'rgba(29, 35, 48, 0.55)';
+    g.font = '11px system-ui, sans-serif';
+    g.textAlign = 'right';
+    g.fillText('x₁ →', size - 6, size / 2 - 6);
+    g.textAlign = 'left';
+    g.fillText('↑ x₂', size / 2 + 6, 14);
+    g.fillText('−1', 4, size / 2 + 14);
+    g.textAlign = 'right';
+    g.fillText('1', size - 4, size / 2 + 14);
+  }
+
+  function drawPoint(g, p, test) {
     const [px, py] = toPixel(p.x);
-    ctx.beginPath();
-    ctx.arc(px, py, test ? 4 : 3.6, 0, 2 * Math.PI);
+    g.beginPath();
+    g.arc(px, py, test ? 4 : 3.6, 0, 2 * Math.PI);
     if (test) {
       // Test points are hollow: the network never trains on them.
-      ctx.lineWidth = 3.2;
-      ctx.strokeStyle = 'rgba(255, 255, 255, 0.9)';
-      ctx.stroke();
-      ctx.lineWidth = 1.8;
-      ctx.strokeStyle = classColor(p.label);
-      ctx.stroke();
+      g.lineWidth = 3.2;
+      g.strokeStyle = 'rgba(255, 255, 255, 0.9)';
+      g.stroke();
+      g.lineWidth = 1.8;
+      g.strokeStyle = classColor(p.label);
+      g.stroke();
     } else {
-      ctx.fillStyle = classColor(p.label);
-      ctx.fill();
-      ctx.lineWidth = 1;
-      ctx.strokeStyle = p.label ? 'rgba(29, 35, 48, 0.75)' : 'rgba(255, 255, 255, 0.9)';
-      ctx.stroke();
+      g.fillStyle = classColor(p.label);
+      g.fill();
+      g.lineWidth = 1;
+      g.strokeStyle = p.label ? 'rgba(29, 35, 48, 0.75)' : 'rgba(255, 255, 255, 0.9)';
+      g.stroke();
     }
   }
 
@@ -175,12 +203,11 @@ export function createPlane(canvas, { onProbe }) {
         heatKey = state.heatmap;
       }
       if (!resized && changed && !['heatmap', 'probe', 'probeBP', 'last', 'source', 'phase', 'data'].some((k) => changed.has(k))) return;
+      refreshDots(state);
       ctx.imageSmoothingEnabled = true;
       ctx.clearRect(0, 0, size, size);
       ctx.drawImage(cells, 0, 0, size, size);
-      drawAxes();
-      for (const p of state.data.test) drawPoint(p, true);
-      for (const p of state.data.train) drawPoint(p, false);
+      ctx.drawImage(dots, 0, 0, size, size);
       drawBatch(state);
       drawProbe(state);
     },

@@ -2,6 +2,8 @@
 // Modules change state only through set(); views subscribe and redraw from what they read.
 // It holds no logic about networks or training (that is training.js).
 
+import { record } from './frame-timing.js';
+
 export const DEFAULT_SETTINGS = Object.freeze({
   dataset: 'xor',
   points: 200,
@@ -78,7 +80,9 @@ export function createStore() {
     frame = 0;
     const changed = dirty;
     dirty = new Set();
+    const t0 = performance.now();
     for (const fn of listeners) fn(state, changed);
+    record('redraw', performance.now() - t0);
   }
 
   return {

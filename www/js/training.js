@@ -1,8 +1,9 @@
 // Training, as network.py does it: a seeded shuffle of the training set each epoch, the next
-// m examples as a mini-batch, one SGD step (recorded in full by sgdStepTrace for the views).
-// It owns every wasm Network the page creates and frees the ones it drops.
+// m examples as a mini-batch, one SGD step (recorded in full by sgdStepTrace for Step; Play's
+// per-frame steps run on the points held in wasm memory). It owns every wasm Network and
+// Dataset the page creates and frees the ones it drops.
 
-import { Network, generateData, target } from '../pkg/nndl_backprop.js';
+import { Dataset, Network, generateData, target } from '../pkg/nndl_backprop.js';
 import { meanActivations, probeLabel } from './derived.js';
 
 /** mulberry32: a tiny seeded PRNG, so the same seed gives the same batches in every browser. */
@@ -51,11 +52,32 @@ export function createTrainer(store) {
     return { train: withTargets(split.train, outputs), test: withTargets(split.test, outputs) };
   }
 
+  // The points of `data` again, held in wasm memory for the per-frame calls (sgdStepOn,
+  // evaluateOn): built once per data set, the previous one freed.
+  let held = { data: null, train: null, test: null };
+  function heldFor(data) {
+    if (held.data !== data) {
+      const outputs = data.train[0]?.y.length ?? data.test[0]?.y.length ?? state.settings.sizes.at(-1);
+      const toDataset = (ps) =>
+        Dataset.fromFlat(Float64Array.from(ps.flatMap((p) => p.x)), Float64Array.from(ps.flatMap((p) => p.y)), 2, outputs);
+      const next = { data, train: toDataset(data.train), test: toDataset(data.test) };
+      held.train?.free();
+      held.test?.free();
+      held = next;
+    }
+    return held;
+  }
+
   function evaluate(net, data) {
-    const asExamples = (ps) => ps.map((p) => ({ x: p.x, y: p.y }));
-    const train = data.train.length ? net.evaluate(asExamples(data.train)) : null;
-    const test = data.test.length ? net.evaluate(asExamples(data.test)) : null;
+    const sets = heldFor(data);
+    const train = data.train.length ? net.evaluateOn(sets.train) : null;
+    const test = data.test.length ? net.evaluateOn(sets.test) : null;
     return { train, test };
+  }
+
+  /** Replaces state.last's record, freeing what an unread Play record still held. */
+  function releaseLast() {
+    state.last?.release?.();
   }
 
   /** Accuracy and cost now, appended to the history the charts draw (thinned when long). */
@@ -69,6 +91,7 @@ export function createTrainer(store) {
   /** Makes `net` (with `data`) the network being trained, from step 0. */
   function install(net, data) {
     dropViewNet();
+    releaseLast();
     state.net?.free();
     const probe = { ...state.probe, label: probeLabel({ data }, state.probe.x) };
     store.set({
@@ -129,10 +152,10 @@ export function createTrainer(store) {
     install(net, data);
   }
 
-  /** The next m training examples, moving to a new shuffled epoch when one runs out. */
-  function nextBatch() {
+  /** The next m training examples after `position`, moving to a new shuffled epoch when one runs out. */
+  function nextBatch(position = state) {
     const m = state.settings.m;
-    let { order, cursor, epoch } = state;
+    let { order, cursor, epoch } = position;
     if (cursor >= order.length) {
       epoch += 1;
       cursor = 0;
@@ -144,21 +167,16 @@ export function createTrainer(store) {
   }
 
   /**
-   * One SGD step on the next mini-batch. With `record` (Step), the drawn network stays the
-   * old one until the animation reaches the update; Play passes record: false for all but
-   * the last step of a frame. Returns true on success; on an error the network, the batch
-   * position and the counters stay as they were and the error is rethrown.
+   * Step: one SGD step on the next mini-batch, recorded in full (sgdStepTrace). With
+   * `keepOldView` the drawn network stays the old one until the animation reaches the update.
+   * On an error the network, the batch position and the counters stay as they were and the
+   * error is rethrown.
    */
-  function step({ record = true, keepOldView = false } = {}) {
+  function step({ keepOldView = false } = {}) {
     const s = state.settings;
     const { indices, position } = nextBatch();
-    const batch = indices.map((i) => ({ x: state.data.train[i].x, y: state.data.train[i].y }));
+    const batch = batchOf(indices);
     const options = { lambda: s.lambda, n: state.data.train.length };
-    if (!record) {
-      const { cost } = state.net.sgdStep(batch, s.eta, options);
-      store.set({ ...position, step: state.step + 1, lastCost: cost });
-      return;
-    }
     const before = state.net.toJSON();
     const old = keepOldView ? state.net.clone() : null;
     let trace;
@@ -169,6 +187,7 @@ export function createTrainer(store) {
       throw err;
     }
     dropViewNet();
+    releaseLast();
     const last = {
       batch,
       indices,
@@ -219,12 +238,74 @@ export function createTrainer(store) {
     return true;
   }
 
-  /** After Play's unrecorded steps: draw the trained network as it now is, and measure it. */
-  function refreshAccuracy() {
-    const patch = measure(state.net, state.data, state.step, state.history);
-    if (state.viewNet === state.net) patch.viewParams = state.net.toJSON();
-    store.set(patch);
+  const batchOf = (indices) => indices.map((i) => ({ x: state.data.train[i].x, y: state.data.train[i].y }));
+
+  /**
+   * The record of a Play step (state.last), made only if a view reads it: until then a copy
+   * of the network from before the step is kept, and the first read replays the step on it
+   * with sgdStepTrace (the same step, bit for bit). release() frees an unread copy.
+   */
+  function deferredRecord(copy, indices, eta, lambda, n) {
+    const batch = batchOf(indices);
+    let full = null;
+    const read = () => {
+      if (!full) {
+        const before = copy.toJSON();
+        const trace = copy.sgdStepTrace(batch, eta, { lambda, n });
+        full = { trace, meanA: meanActivations(trace), before, after: copy.toJSON() };
+        copy.free();
+      }
+      return full;
+    };
+    return {
+      batch, indices, eta, lambda, n, m: batch.length,
+      get trace() { return read().trace; },
+      get meanA() { return read().meanA; },
+      get before() { return read().before; },
+      get after() { return read().after; },
+      release() { if (!full) copy.free(); },
+    };
   }
 
-  return { reset, load, step, showTrainedNetwork, refreshAccuracy, configure };
+  /**
+   * Play's frame: `count` SGD steps on the points held in wasm (sgdStepOn), then the drawn
+   * network (viewNet is the trained one) and the train and test cost, measured once. On an
+   * error the steps before it stand, they are shown and measured, and the error is rethrown.
+   */
+  function playFrame(count) {
+    const s = state.settings;
+    const { train } = heldFor(state.data);
+    const options = { lambda: s.lambda, n: train.length };
+    let position = state;
+    let taken = 0;
+    let cost = state.lastCost;
+    let last = null;
+    try {
+      for (let i = 0; i < count; i++) {
+        const next = nextBatch(position);
+        // Only the frame's last step is kept for the views; it needs the network before it.
+        const copy = i === count - 1 ? state.net.clone() : null;
+        try {
+          cost = state.net.sgdStepOn(train, Uint32Array.from(next.indices), s.eta, options);
+        } catch (err) {
+          copy?.free();
+          throw err;
+        }
+        if (copy) last = deferredRecord(copy, next.indices, s.eta, s.lambda, options.n);
+        position = next.position;
+        taken += 1;
+      }
+    } finally {
+      if (taken > 0) {
+        const patch = { order: position.order, cursor: position.cursor, epoch: position.epoch, step: state.step + taken, lastCost: cost };
+        if (last) {
+          releaseLast();
+          patch.last = last;
+        }
+        store.set({ ...patch, viewParams: state.net.toJSON(), ...measure(state.net, state.data, patch.step, state.history) });
+      }
+    }
+  }
+
+  return { reset, load, step, showTrainedNetwork, playFrame, configure };
 }
