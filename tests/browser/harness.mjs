@@ -68,6 +68,7 @@ function safeName(name) {
  *   viewport  default viewport for new pages ({ width: 1280, height: 900 })
  *   locale    default locale for new contexts ('en-US')
  *   headless  default true (HEADED=1 in the environment shows the browser, if a display exists)
+ *   args      extra Chromium flags after CHROMIUM_ARGS (e.g. bench/soak.mjs's memory flags)
  * Returns the harness (see the methods below).
  */
 export async function startHarness({
@@ -75,13 +76,14 @@ export async function startHarness({
   viewport = { width: 1280, height: 900 },
   locale = 'en-US',
   headless = process.env.HEADED !== '1',
+  args = [],
 } = {}) {
   const { server, url } = await startServer({ port: 0, root });
   let browser;
   try {
     browser = await chromium.launch({
       executablePath: CHROMIUM_PATH,
-      args: [...CHROMIUM_ARGS],
+      args: [...CHROMIUM_ARGS, ...args],
       headless,
       timeout: 60_000,
     });

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness } from './harness.mjs';
-import { drawn, openApp } from './page-helpers.mjs';
+import { aliveWasmHandles, countWasmHandles, drawn, openApp } from './page-helpers.mjs';
 import { DEFAULT_SIZES, FILE_CASES, FORMAT, LINK_CASES, decodeLikeBrowser } from './hostile-corpus.mjs';
 
 let h;
@@ -55,7 +55,8 @@ async function dismiss(page) {
 const noPollution = (page) => app(page, () => ({}).polluted === undefined && Object.prototype.polluted === undefined && typeof ({}).toString === 'function');
 
 test(`hostile files through Import JSON (${FILE_CASES.length} cases): a message, the network kept, still steps`, async (t) => {
-  const page = await openApp(h, { speed: 4 });
+  const page = await openApp(h, { speed: 4, initScript: countWasmHandles });
+  const handlesBefore = await aliveWasmHandles(page);
   let refused = 0;
   let imported = 0;
   for (const c of FILE_CASES) {
@@ -97,7 +98,10 @@ test(`hostile files through Import JSON (${FILE_CASES.length} cases): a message,
     if (c.name === 'every-setting.json') await h.screenshot('hostile-import-settings-ignored');
     if (c.name === 'long-activation.json') await h.screenshot('hostile-import-long-name');
   }
-  const report = `files: ${FILE_CASES.length} (refused ${refused}, imported ${imported}) — ${tally(FILE_CASES)}`;
+  // Every wasm object the imports and steps made was freed: as many alive as before.
+  await page.waitForFunction(() => window.__app.phase === 'idle', null, { timeout: 30_000 });
+  assert.deepEqual(await aliveWasmHandles(page), handlesBefore, 'wasm-bindgen objects alive (created − freed), before and after');
+  const report = `files: ${FILE_CASES.length} (refused ${refused}, imported ${imported}; wasm objects alive before and after: ${JSON.stringify(handlesBefore)}) — ${tally(FILE_CASES)}`;
   t.diagnostic(report);
   h.assertClean();
 });

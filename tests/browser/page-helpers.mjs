@@ -3,9 +3,11 @@
 // Step, and the page's number format. Reference values are computed in the page with a
 // separate Network.fromJSON copy, never read back from the views under test.
 
-/** Opens the page and waits until the network is drawn. */
-export async function openApp(h, { speed = 4, contextOptions = {} } = {}) {
-  const page = await h.newPage(contextOptions, '');
+/** Opens the page and waits until the network is drawn. `initScript` runs before the page's own. */
+export async function openApp(h, { speed = 4, contextOptions = {}, initScript = null } = {}) {
+  const page = await h.newPage(contextOptions);
+  if (initScript) await page.addInitScript(initScript);
+  await page.goto(h.url);
   await page.waitForFunction(() => window.__app?.ready === true, null, { timeout: 20_000 });
   await page.waitForSelector('#net line.edge');
   if (speed !== 1) {
@@ -116,4 +118,42 @@ export async function drawnActivations(page) {
       }),
     ),
   );
+}
+
+/**
+ * An init script (page.addInitScript / openApp's initScript) that counts wasm-bindgen handles:
+ * the glue registers every object it gives JS with a FinalizationRegistry and unregisters it
+ * in free(). window.__wasmHandles is then { network: { created, freed, finalized }, … }, where
+ * finalized counts objects the GC reclaimed because nobody freed them.
+ */
+export function countWasmHandles() {
+  const Base = window.FinalizationRegistry;
+  const handles = {};
+  window.__wasmHandles = handles;
+  window.FinalizationRegistry = class extends Base {
+    constructor(cleanup) {
+      // The glue's cleanup is `ptr => wasm.__wbg_<class>_free(ptr, 1)`: the class's name.
+      const name = String(cleanup).match(/__wbg_(\w+?)_free/)?.[1] ?? 'other';
+      const count = (handles[name] ??= { created: 0, freed: 0, finalized: 0 });
+      super((held) => {
+        count.finalized += 1;
+        cleanup(held);
+      });
+      this.count = count;
+    }
+    register(target, held, token) {
+      this.count.created += 1;
+      return super.register(target, held, token);
+    }
+    unregister(token) {
+      const removed = super.unregister(token);
+      if (removed) this.count.freed += 1;
+      return removed;
+    }
+  };
+}
+
+/** { class: created − freed } in the page now (needs countWasmHandles). */
+export function aliveWasmHandles(page) {
+  return page.evaluate(() => Object.fromEntries(Object.entries(window.__wasmHandles).map(([n, c]) => [n, c.created - c.freed])));
 }
