@@ -191,11 +191,14 @@ export function createNetworkView(svg, caption) {
 
   /**
    * Edges: colour, width and opacity from w^l_jk; during a step also the ∂C/∂w glow and the
-   * flow of the current phase. Play redraws every frame, so an edge whose weight did not
-   * change is skipped, and the glow and flow lines are only visited while some are shown.
+   * flow of the current phase. Play redraws every frame, so an edge is skipped unless its
+   * weight changed, and the glow and flow lines are only visited while some are shown.
    */
   function drawEdges(state, src, pv) {
     const params = state.display ?? state.viewParams;
+    // While Play trains, an edge is redrawn once its strength has moved by a step one could
+    // see (0.005 of the scale: under one colour unit, 0.02 px of width); at rest, exactly.
+    const step = state.playing ? 0.005 : 0;
     const grads = src?.nablaW;
     const glows = parts.edges.map((_, i) => (grads ? pv.shownGlow(i + 2) : 0));
     const glowing = glows.some((g) => g > 0);
@@ -214,8 +217,10 @@ export function createNetworkView(svg, caption) {
           const w = wRow[k];
           const s = weightStrength(w);
           const width = (0.6 + 4.4 * s) * thin;
-          if (w !== e.w) {
+          // (A new edge has no e.s yet: NaN compares false, so it is always drawn.)
+          if (w !== e.w && !(Math.abs(s - e.s) < step && w < 0 === e.w < 0)) {
             e.w = w;
+            e.s = s;
             drawWeight(e, w, s, width, fade);
           }
           if (visitGlow) drawGlow(e, glows[i] > 0 ? glows[i] : 0, grads?.[i][j][k] / maxG, width, pv.glowReveal?.layer === i + 2 ? pv.glowReveal.p : 1);

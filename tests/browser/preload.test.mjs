@@ -1,0 +1,57 @@
+// The playground's load (issue 7): index.html asks for every module main.js imports, and for
+// the wasm, at once, instead of the browser finding them one import level at a time. This
+// keeps that list complete and exact, and checks the browser really uses what it preloads.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join, normalize } from 'node:path';
+import { startHarness, WWW_ROOT } from './harness.mjs';
+
+let h;
+before(async () => { h = await startHarness(); });
+after(async () => { await h?.close(); });
+
+/** Every module reachable from `entry` by static imports, as paths relative to www/. */
+function importGraph(entry) {
+  const seen = new Set();
+  const queue = [entry];
+  while (queue.length) {
+    const file = queue.shift();
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const source = readFileSync(join(WWW_ROOT, file), 'utf8');
+    for (const m of source.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]/gm)) {
+      queue.push(normalize(join(dirname(file), m[1])));
+    }
+  }
+  return seen;
+}
+
+const html = () => readFileSync(join(WWW_ROOT, 'index.html'), 'utf8');
+
+test('index.html modulepreloads exactly the modules main.js imports', () => {
+  const wanted = [...importGraph('js/main.js')].filter((f) => f !== 'js/main.js').sort();
+  const listed = [...html().matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((m) => m[1]).sort();
+  const missing = wanted.filter((f) => !listed.includes(f));
+  const extra = listed.filter((f) => !wanted.includes(f));
+  assert.deepEqual({ missing, extra }, { missing: [], extra: [] },
+    `add <link rel="modulepreload" href="…"> for each missing module to index.html, remove the extra ones`);
+});
+
+test('the preloaded wasm and modules are the ones the page then uses (no second fetch, no warning)', async () => {
+  assert.match(html(), /<link rel="preload" href="pkg\/nndl_backprop_bg\.wasm" as="fetch" type="application\/wasm" crossorigin>/);
+  const warnings = [];
+  const page = await h.newPage();
+  page.on('console', (msg) => {
+    if (msg.type() === 'warning' && /preload/i.test(msg.text())) warnings.push(msg.text());
+  });
+  const requests = [];
+  page.on('request', (req) => requests.push(new URL(req.url()).pathname));
+  await page.goto(h.url);
+  await page.waitForFunction(() => window.__app?.ready === true, null, { timeout: 20_000 });
+  await page.waitForTimeout(500);
+  const twice = requests.filter((p, i) => requests.indexOf(p) !== i);
+  assert.deepEqual(twice, [], 'nothing is fetched twice');
+  assert.deepEqual(warnings, [], 'the browser used every preload');
+  h.assertClean();
+});
