@@ -90,15 +90,19 @@ export function parseDocument(text, current = {}) {
   return { network, ...usableSettings(saved, current) };
 }
 
-/** Throws naming `path` unless `v` is an array nested `depth` deep with numbers at the bottom. */
-function numbersAt(v, path, depth) {
+/**
+ * Throws naming `path` unless `v` is an array nested `depth` deep with numbers at the bottom,
+ * none longer than `most` (so the core never copies a huge array it would only refuse).
+ */
+function numbersAt(v, path, depth, most) {
   if (v === undefined) throw new Error(`the network has no ${path}`);
   if (depth === 0) {
     if (typeof v !== 'number') throw new Error(`the network's ${path} must be a number, got ${shown(v)}`);
     return;
   }
   if (!Array.isArray(v)) throw new Error(`the network's ${path} must be an array, got ${shown(v)}`);
-  v.forEach((x, i) => numbersAt(x, `${path}[${i}]`, depth - 1));
+  if (v.length > most) throw new Error(`the network's ${path} holds ${v.length} entries; its sizes allow at most ${most}`);
+  v.forEach((x, i) => numbersAt(x, `${path}[${i}]`, depth - 1, most));
 }
 
 /**
@@ -112,8 +116,9 @@ function checkNetworkTypes(network) {
   } catch (err) {
     throw new Error(network.sizes === undefined ? 'the network has no sizes' : `the network's sizes ${shown(network.sizes)} ${err.message}`);
   }
-  numbersAt(network.weights, 'weights', 3);
-  numbersAt(network.biases, 'biases', 2);
+  const most = Math.max(network.sizes.length, ...network.sizes);
+  numbersAt(network.weights, 'weights', 3, most);
+  numbersAt(network.biases, 'biases', 2, most);
   for (const key of ['activation', 'cost']) {
     if (network[key] === undefined) throw new Error(`the network has no ${key}`);
     if (typeof network[key] !== 'string') throw new Error(`the network's ${key} must be a name, got ${shown(network[key])}`);
