@@ -234,16 +234,16 @@ export function createNetworkView(svg, caption) {
 
   function drawWeight(e, w, s, width, fade) {
     const [r, g, b] = weightRGB(w);
-    // Compared as one number first: most frames move a weight by less than a colour step.
+    // With many edges, weak ones fade further so the strong paths stay readable. The opacity
+    // rides in the colour (one attribute to set, not two); steps of 0.01 cannot be seen.
+    const alpha = (fade + (1 - fade) * s).toFixed(2);
     const rgb = ((r | 0) << 16) | ((g | 0) << 8) | (b | 0);
-    if (rgb !== e.rgb) {
+    if (rgb !== e.rgb || alpha !== e.alpha) {
       e.rgb = rgb;
-      put(e.line, 'stroke', weightColor(w));
+      e.alpha = alpha;
+      e.line.setAttribute('stroke', `rgba(${r | 0}, ${g | 0}, ${b | 0}, ${alpha})`);
     }
     put(e.line, 'stroke-width', width.toFixed(2));
-    // With many edges, weak ones fade further so the strong paths stay readable. (Opacity
-    // steps of 0.01 cannot be seen; finer ones would only make more attributes change.)
-    put(e.line, 'stroke-opacity', (fade + (1 - fade) * s).toFixed(2));
   }
 
   function drawGlow(e, glow, rel, width, reveal) {
