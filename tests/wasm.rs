@@ -257,6 +257,13 @@ fn bad_arguments_throw_errors_that_name_them_and_change_nothing() {
             JsNetwork::from_json(JsValue::from_f64(3.0)),
             "fromJSON needs",
         ),
+        (
+            JsNetwork::from_json(js(&format!(
+                r#"{{"sizes":[2,1],"weights":[[[{}]]],"biases":[[0]],"activation":"sigmoid","cost":"quadratic"}}"#,
+                vec!["1"; 5000].join(",")
+            ))),
+            "weights[0][0] must have at most 1024 numbers",
+        ),
     ];
     for (result, expect) in ctor_cases {
         let msg = message(result.err().expect(expect));

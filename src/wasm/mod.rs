@@ -309,6 +309,57 @@ fn points_out(ps: &[Point]) -> Vec<PointOut> {
         .collect()
 }
 
+/// Refuse oversized arrays in a network object before anything is copied into wasm memory:
+/// the lengths alone are read, so a hostile object costs nothing to turn away.
+fn check_array_sizes(value: &JsValue) -> Result<(), JsValue> {
+    use crate::limits::{MAX_LAYERS, MAX_NEURONS, MAX_PARAMETERS};
+    let len = |v: &JsValue| Array::is_array(v).then(|| Array::from(v).length() as usize);
+    if let Some(n) = len(&field(value, "sizes")) {
+        if n > MAX_LAYERS {
+            return fail(format!(
+                "sizes must list 2 to {MAX_LAYERS} layers (input first), got {n}"
+            ));
+        }
+    }
+    let mut total = 0usize;
+    for key in ["weights", "biases"] {
+        let outer = field(value, key);
+        let Some(layers) = len(&outer) else { continue };
+        if layers > MAX_LAYERS {
+            return fail(format!(
+                "{key} must hold at most {} layers, got {layers}",
+                MAX_LAYERS - 1
+            ));
+        }
+        for (i, layer) in Array::from(&outer).iter().enumerate() {
+            let Some(rows) = len(&layer) else { continue };
+            if rows > MAX_NEURONS {
+                return fail(format!(
+                    "{key}[{i}] must have at most {MAX_NEURONS} entries, got {rows}"
+                ));
+            }
+            total += rows;
+            if key == "weights" {
+                for (j, row) in Array::from(&layer).iter().enumerate() {
+                    let cols = len(&row).unwrap_or(0);
+                    if cols > MAX_NEURONS {
+                        return fail(format!(
+                            "weights[{i}][{j}] must have at most {MAX_NEURONS} numbers, got {cols}"
+                        ));
+                    }
+                    total += cols;
+                }
+            }
+        }
+    }
+    if total > MAX_PARAMETERS + MAX_LAYERS * MAX_NEURONS {
+        return fail(format!(
+            "the network holds {total} numbers; at most {MAX_PARAMETERS} weights and biases are allowed"
+        ));
+    }
+    Ok(())
+}
+
 /// A network, as JS sees it.
 #[wasm_bindgen(js_name = Network)]
 pub struct JsNetwork {
@@ -344,8 +395,12 @@ impl JsNetwork {
             None => value,
         };
         let net = if value.is_object() {
-            let json: NetworkJson = serde_wasm_bindgen::from_value(value)
-                .map_err(|e| js_error(Error::new(format!("network object is not valid: {e}"))))?;
+            check_array_sizes(&value)?;
+            let json: NetworkJson = serde_wasm_bindgen::from_value(value).map_err(|e| {
+                let why = e.to_string();
+                let why = why.trim_start_matches("Error: ");
+                js_error(Error::new(format!("network object is not valid: {why}")))
+            })?;
             json.to_network().map_err(js_error)?
         } else {
             return fail(format!(
