@@ -2,7 +2,8 @@
 //! behind the output heatmap and the small per-neuron pictures.
 //!
 //! Only for networks with two inputs. The grid's points go through the network as the columns
-//! of one matrix, so a frame costs one matrix product per layer.
+//! of one matrix, so a frame costs one matrix product per layer. tanh is drawn as 2σ(2z) − 1,
+//! which shares the sigmoid's vectorisable exp (the same values to display precision).
 
 use crate::activation::sigmoid;
 use crate::kernels::gemm_acc;
@@ -63,27 +64,24 @@ pub fn grid(net: &Network, res: usize, bounds: Bounds) -> Result<Vec<f32>> {
             z.extend_from_slice(bias.as_slice());
         }
         gemm_acc(n_out, n_in, cells, w.as_slice(), &a, &mut z);
-        let act = net.layer_activation(i);
-        for (c, column) in z.chunks_exact_mut(n_out).enumerate() {
-            for (j, v) in column.iter_mut().enumerate() {
-                *v = display_activation(act, *v);
-                out[offset + j * cells + c] = *v as f32;
+        // σ over the whole buffer first (a plain loop the compiler vectorises), then one pass
+        // that lays each neuron's values out as its own image.
+        match net.layer_activation(i) {
+            Activation::Sigmoid => z.iter_mut().for_each(|v| *v = sigmoid(*v)),
+            Activation::Tanh => z
+                .iter_mut()
+                .for_each(|v| *v = 2.0 * sigmoid(2.0 * *v) - 1.0),
+            Activation::Relu => z.iter_mut().for_each(|v| *v = v.max(0.0)),
+            Activation::Linear => {}
+        }
+        let images = &mut out[offset..offset + n_out * cells];
+        for (c, column) in z.chunks_exact(n_out).enumerate() {
+            for (j, &v) in column.iter().enumerate() {
+                images[j * cells + c] = v as f32;
             }
         }
         offset += n_out * cells;
         a = z;
     }
     Ok(out)
-}
-
-/// σ(z) for the pictures: the sigmoid as in training; tanh as 2σ(2z) − 1, which shares its
-/// fast exp (exact to display precision, far below the f32 the picture is sent in).
-#[inline]
-fn display_activation(act: Activation, z: f64) -> f64 {
-    match act {
-        Activation::Sigmoid => sigmoid(z),
-        Activation::Tanh => 2.0 * sigmoid(2.0 * z) - 1.0,
-        Activation::Relu => z.max(0.0),
-        Activation::Linear => z,
-    }
 }
