@@ -1,3 +1,4 @@
+import { rng } from '../../www/js/rng.js';
 // The hostile inputs of issue 6, shared by hostile.test.mjs: files for Import JSON and links
 // for the address bar, each with its kind and what the page must do with it. Everything is
 // generated from fixed seeds, so a failing case is the same case on every run.
@@ -40,17 +41,6 @@ export function decodeLikeBrowser(bytes) {
   return new TextDecoder('utf-8').decode(bytes);
 }
 
-/** mulberry32, for reproducible junk. */
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const utf8 = (s) => Buffer.from(s, 'utf8');
 const json = (v) => utf8(JSON.stringify(v));

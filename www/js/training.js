@@ -5,18 +5,8 @@
 
 import { Dataset, Network, generateData, target } from '../pkg/nndl_backprop.js';
 import { meanActivations, probeLabel } from './derived.js';
+import { rng } from './rng.js';
 
-/** mulberry32: a tiny seeded PRNG, so the same seed gives the same batches in every browser. */
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Fisher–Yates over 0..n−1, seeded by the network seed and the epoch. */
 export function epochOrder(n, seed, epoch) {
