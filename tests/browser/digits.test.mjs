@@ -167,6 +167,39 @@ describe('digits page', { skip: !built && 'www/pkg or www/data/mnist.bin missing
     await assertQuiet(h, page);
   });
 
+  test('a step refused as divergence in the worker says where it happened and changes nothing', async () => {
+    // The page offers no λ, so the worker is driven directly: ηλ/n overflows, every weight
+    // would become non-finite, and the step must be refused with the epoch and position.
+    const r = await page.evaluate(async () => {
+      const { startWorker } = await import('./js/digits/client.js');
+      const { request, worker } = startWorker(() => {});
+      try {
+        const bytes = await (await fetch('data/mnist.bin')).arrayBuffer();
+        const loaded = await request('load', { bytes, settings: { eta: 3, lambda: 1e308 } }, [bytes]);
+        const before = await request('network');
+        let err = null;
+        await request('step').catch((e) => (err = e));
+        const after = await request('network');
+        return {
+          err: err && { message: err.message, diverged: err.diverged, at: err.at },
+          same: JSON.stringify(before) === JSON.stringify(after),
+          progress: loaded.progress,
+        };
+      } finally {
+        worker.terminate();
+      }
+    });
+    assert.ok(r.err, 'the step was refused');
+    assert.equal(r.err.diverged, true);
+    assert.match(r.err.message, /non-finite/);
+    assert.equal(r.err.at.epoch, 0);
+    assert.equal(r.err.at.digitsDone, 0);
+    assert.equal(r.err.at.trainSize, r.progress.trainSize);
+    assert.equal(r.err.at.eta, 3);
+    assert.ok(r.same, 'the network is exactly as before the refused step');
+    await assertQuiet(h, page);
+  });
+
   test('中文: the labels switch, and the choice is remembered', async () => {
     await page.locator('#lang').click();
     assert.equal(await page.locator('h1').textContent(), '手写数字');

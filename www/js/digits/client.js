@@ -17,6 +17,7 @@ export function startWorker(onEvent) {
     if (data.error) {
       const err = new Error(data.error.message);
       err.diverged = data.error.diverged;
+      if (data.error.at) err.at = data.error.at;
       p.reject(err);
     } else {
       p.resolve(data.result);

@@ -66,9 +66,18 @@ const pad = new Pad($('pad'), { onInk: classifyDrawing });
 
 // --- Messages ------------------------------------------------------------------------------
 
+/** Where a refused step was (epoch, digits already trained on), what went wrong and what to try. */
+function divergedText(err) {
+  // Rust prints ±∞ as "inf"; a learner reads "Infinity" as JS does.
+  const msg = err.message.replace(/\b(-?)inf\b/g, '$1Infinity');
+  const at = err.at;
+  if (!at) return t('diverged', { msg });
+  return t('divergedAt', { msg, epoch: at.epoch, done: at.digitsDone, n: at.trainSize, eta: at.eta });
+}
+
 function showError(err) {
   const box = $('message');
-  const text = err.diverged ? t('diverged', { msg: err.message }) : `${t('errorPrefix')}: ${err.message}`;
+  const text = err.diverged ? divergedText(err) : `${t('errorPrefix')}: ${err.message}`;
   box.querySelector('.message-text').textContent = text;
   box.hidden = false;
 }

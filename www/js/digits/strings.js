@@ -83,6 +83,7 @@ const STRINGS = {
     errorPrefix: 'Error',
     dismiss: 'Dismiss',
     diverged: 'Training stopped: {msg}. Try a smaller learning rate η, then Reset.',
+    divergedAt: 'Training stopped: in epoch {epoch}, on the mini-batch after {done} of {n} training digits, {msg}, so that step was undone and the network before it is kept. Try a smaller learning rate η (now {eta}), then Reset.',
   },
   zh: {
     title: '手写数字',
@@ -164,6 +165,7 @@ const STRINGS = {
     errorPrefix: '错误',
     dismiss: '关闭',
     diverged: '训练已停止：{msg}。请减小学习率 η，然后重置。',
+    divergedAt: '训练已停止：第 {epoch} 轮中，在已训练 {done}/{n} 个训练数字之后的小批量上，{msg}，该步已撤销，保留该步之前的网络。请减小学习率 η（当前为 {eta}），然后重置。',
   },
 };
 

@@ -124,6 +124,9 @@ self.onmessage = async ({ data }) => {
     if (!handler) throw new Error(`unknown request ${type}`);
     postMessage({ id, result: await handler(args ?? {}) });
   } catch (err) {
-    postMessage({ id, error: { message: err?.message ?? String(err), diverged: Boolean(err?.diverged) } });
+    const error = { message: err?.message ?? String(err), diverged: Boolean(err?.diverged) };
+    // A refused step changed nothing, so the trainer's progress says where it happened.
+    if (error.diverged && trainer) error.at = { ...trainer.progress, eta: trainer.settings.eta };
+    postMessage({ id, error });
   }
 };
