@@ -50,7 +50,15 @@ export function createTrainer(store) {
       const outputs = data.train[0]?.y.length ?? data.test[0]?.y.length ?? state.settings.sizes.at(-1);
       const toDataset = (ps) =>
         Dataset.fromFlat(Float64Array.from(ps.flatMap((p) => p.x)), Float64Array.from(ps.flatMap((p) => p.y)), 2, outputs);
-      const next = { data, train: toDataset(data.train), test: toDataset(data.test) };
+      const train = toDataset(data.train);
+      let test;
+      try {
+        test = toDataset(data.test);
+      } catch (err) {
+        train.free(); // refused: keep what was held, leak nothing
+        throw err;
+      }
+      const next = { data, train, test };
       held.train?.free();
       held.test?.free();
       held = next;
