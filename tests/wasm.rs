@@ -250,6 +250,30 @@ fn bad_arguments_throw_errors_that_name_them_and_change_nothing() {
             "cost",
         ),
         (
+            JsNetwork::from_json(js(
+                r#"{"sizes":[2,1],"weights":[[[1,"x"]]],"biases":[[0]],"activation":"sigmoid","cost":"quadratic"}"#,
+            )),
+            r#"network object is not valid: weights[0][0][1] must be a number, got the string "x""#,
+        ),
+        (
+            JsNetwork::from_json(js(
+                r#"{"sizes":[2,1],"weights":[[[1,2]]],"biases":[0],"activation":"sigmoid","cost":"quadratic"}"#,
+            )),
+            "biases[0] must be an array, got 0",
+        ),
+        (
+            JsNetwork::from_json(js(
+                r#"{"sizes":[2,-1],"weights":[[[1,2]]],"biases":[[0]],"activation":"sigmoid","cost":"quadratic"}"#,
+            )),
+            "sizes[1] must be a whole number ≥ 0, got -1",
+        ),
+        (
+            JsNetwork::from_json(js(
+                r#"{"sizes":[2,1],"weights":[[[1,2]]],"biases":[[0]],"activation":5,"cost":"quadratic"}"#,
+            )),
+            "activation must be a string, got 5",
+        ),
+        (
             JsNetwork::from_json(JsValue::from_str("{not json")),
             "not valid",
         ),

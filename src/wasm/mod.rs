@@ -360,6 +360,53 @@ fn check_array_sizes(value: &JsValue) -> Result<(), JsValue> {
     Ok(())
 }
 
+/// Where a network object departs from `{ sizes: integer[], weights: number[][][],
+/// biases: number[][], activation: string, cost: string }`: the path of the first wrong value
+/// and what it is, e.g. `weights[0][1][2] must be a number, got the string "x"`. Only called
+/// after serde has refused the object, so its cost does not matter.
+fn first_misfit(value: &JsValue) -> Option<String> {
+    for (key, depth) in [("sizes", 1), ("weights", 3), ("biases", 2)] {
+        let whole = key == "sizes";
+        if let Some(why) = numbers_misfit(&field(value, key), depth, key.to_string(), whole) {
+            return Some(why);
+        }
+    }
+    ["activation", "cost"].into_iter().find_map(|key| {
+        let v = field(value, key);
+        match () {
+            _ if v.is_undefined() => Some(format!("{key} is missing")),
+            _ if v.as_string().is_none() => {
+                Some(format!("{key} must be a string, got {}", describe(&v)))
+            }
+            _ => None,
+        }
+    })
+}
+
+/// The first entry of `v` (arrays nested `depth` deep around numbers) that is not what it
+/// should be; `whole` asks for integers ≥ 0 (layer sizes).
+fn numbers_misfit(v: &JsValue, depth: usize, path: String, whole: bool) -> Option<String> {
+    if v.is_undefined() {
+        return Some(format!("{path} is missing"));
+    }
+    if depth == 0 {
+        return match v.as_f64() {
+            None => Some(format!("{path} must be a number, got {}", describe(v))),
+            Some(n) if whole && !(n >= 0.0 && n.fract() == 0.0) => {
+                Some(format!("{path} must be a whole number ≥ 0, got {n}"))
+            }
+            Some(_) => None,
+        };
+    }
+    if !Array::is_array(v) {
+        return Some(format!("{path} must be an array, got {}", describe(v)));
+    }
+    Array::from(v)
+        .iter()
+        .enumerate()
+        .find_map(|(i, item)| numbers_misfit(&item, depth - 1, format!("{path}[{i}]"), whole))
+}
+
 /// A network, as JS sees it.
 #[wasm_bindgen(js_name = Network)]
 pub struct JsNetwork {
@@ -396,9 +443,10 @@ impl JsNetwork {
         };
         let net = if value.is_object() {
             check_array_sizes(&value)?;
-            let json: NetworkJson = serde_wasm_bindgen::from_value(value).map_err(|e| {
-                let why = e.to_string();
-                let why = why.trim_start_matches("Error: ");
+            let json: NetworkJson = serde_wasm_bindgen::from_value(value.clone()).map_err(|e| {
+                // serde says what it expected but not where: find the first misfit ourselves.
+                let why = first_misfit(&value)
+                    .unwrap_or_else(|| e.to_string().trim_start_matches("Error: ").to_string());
                 js_error(Error::new(format!("network object is not valid: {why}")))
             })?;
             json.to_network().map_err(js_error)?
