@@ -6,6 +6,7 @@
 
 use crate::activation::Activation;
 use crate::cost::Cost;
+use crate::kernels;
 use nalgebra::{DMatrix, DVector};
 
 /// BP1: δ^L = ∇_a C ⊙ σ′(z^L) — the error in the output layer.
@@ -46,5 +47,16 @@ pub fn bias_gradient(delta_l: &DMatrix<f64>) -> DVector<f64> {
 
 /// BP4: ∂C/∂w^l_jk = a^{l−1}_k δ^l_j — i.e. δ^l (a^{l−1})^T, summed over the examples.
 pub fn weight_gradient(delta_l: &DMatrix<f64>, a_prev: &DMatrix<f64>) -> DMatrix<f64> {
-    delta_l * a_prev.transpose()
+    let a_prev_t = a_prev.transpose();
+    let mut nabla_w = DMatrix::zeros(delta_l.nrows(), a_prev.nrows());
+    // Σ_x over the inner dimension (the m examples), by `kernels`' blocked product.
+    kernels::gemm_set(
+        delta_l.nrows(),
+        delta_l.ncols(),
+        a_prev.nrows(),
+        delta_l.as_slice(),
+        a_prev_t.as_slice(),
+        nabla_w.as_mut_slice(),
+    );
+    nabla_w
 }
