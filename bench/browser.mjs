@@ -125,7 +125,11 @@ async function fullRedraws(h, query, rounds = 9) {
 
 const median = (xs) => (xs.length ? xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)] : NaN);
 
-/** Everything the 2-D page can load, gzip-compressed, excluding the digits asset and mode. */
+/**
+ * Everything the 2-D page can load, gzip-compressed, excluding the digits asset and mode (its
+ * page, modules, CSS, and the full wasm module with the digits trainer, which only the digits
+ * page's worker loads: the 2-D page loads pkg/nndl_backprop_2d.wasm).
+ */
 function pageWeight() {
   const files = [];
   const walk = (dir) => {
@@ -133,6 +137,7 @@ function pageWeight() {
       const p = join(dir, name);
       const rel = relative(WWW_ROOT, p);
       if (rel === 'data' || rel === 'digits.html' || rel.startsWith('js/digits') || rel.endsWith('digits.css')) continue;
+      if (rel === join('pkg', 'nndl_backprop_bg.wasm')) continue;
       if (statSync(p).isDirectory()) walk(p);
       else files.push({ rel, gz: gzipSync(readFileSync(p), { level: 9 }).length });
     }

@@ -39,7 +39,8 @@ test('index.html modulepreloads exactly the modules main.js imports', () => {
 });
 
 test('the preloaded wasm and modules are the ones the page then uses (no second fetch, no warning)', async () => {
-  assert.match(html(), /<link rel="preload" href="pkg\/nndl_backprop_bg\.wasm" as="fetch" type="application\/wasm" crossorigin>/);
+  // The 2-D page's wasm is the core without the digits trainer (scripts/build.sh).
+  assert.match(html(), /<link rel="preload" href="pkg\/nndl_backprop_2d\.wasm" as="fetch" type="application\/wasm" crossorigin>/);
   const warnings = [];
   const page = await h.newPage();
   page.on('console', (msg) => {
@@ -52,6 +53,8 @@ test('the preloaded wasm and modules are the ones the page then uses (no second 
   await page.waitForTimeout(500);
   const twice = requests.filter((p, i) => requests.indexOf(p) !== i);
   assert.deepEqual(twice, [], 'nothing is fetched twice');
+  assert.ok(requests.includes('/pkg/nndl_backprop_2d.wasm'), 'the page loads the 2-D wasm');
+  assert.ok(!requests.includes('/pkg/nndl_backprop_bg.wasm'), 'the page does not download the digits trainer');
   assert.deepEqual(warnings, [], 'the browser used every preload');
   h.assertClean();
 });

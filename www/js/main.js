@@ -98,7 +98,9 @@ async function main() {
   window.addEventListener('unhandledrejection', (ev) => fail(ev.reason));
 
   applyLanguage(initialLanguage());
-  wasmMemory = (await init()).memory;
+  // The core without the digits trainer, which this page never uses (scripts/build.sh builds
+  // it beside the full module and checks that this glue drives it).
+  wasmMemory = (await init({ module_or_path: new URL('../pkg/nndl_backprop_2d.wasm', import.meta.url) })).memory;
 
   const trainer = createTrainer(store);
   const animator = createAnimator(store, trainer, { onError: fail });
