@@ -50,7 +50,7 @@ build_module() {
   log "build: $name: cargo build --release --target $TARGET --lib $* ..."
   cargo build --release --target "$TARGET" --lib "$@"
   log "build: $name: cargo: $(elapsed "$t")"
-  stamp="$(sha256sum "$RAW_WASM" | cut -d' ' -f1) $(wasm-bindgen --version) $(node_modules/.bin/wasm-opt --version) ${NNDL_NO_WASM_OPT:-0} ${WASM_OPT_FEATURES[*]}"
+  stamp="$(sha256sum "$RAW_WASM" scripts/build.sh | cut -d' ' -f1 | tr '\n' ' ')$(wasm-bindgen --version) $(node_modules/.bin/wasm-opt --version) ${NNDL_NO_WASM_OPT:-0} ${WASM_OPT_FEATURES[*]}"
   if [ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$stamp" ]; then
     log "build: $name: $dir/ is up to date"
     return 0
@@ -62,7 +62,9 @@ build_module() {
   if [ "${NNDL_NO_WASM_OPT:-0}" != 1 ]; then
     t="$(now_s)"
     before=$(wc -c <"$dir/nndl_backprop_bg.wasm")
-    node_modules/.bin/wasm-opt -O3 "${WASM_OPT_FEATURES[@]}" "$dir/nndl_backprop_bg.wasm" -o "$dir/opt.wasm"
+    # The custom sections that say which toolchain made the module are for nobody at run time.
+    node_modules/.bin/wasm-opt -O3 --strip-producers --strip-target-features "${WASM_OPT_FEATURES[@]}" \
+      "$dir/nndl_backprop_bg.wasm" -o "$dir/opt.wasm"
     mv "$dir/opt.wasm" "$dir/nndl_backprop_bg.wasm"
     after=$(wc -c <"$dir/nndl_backprop_bg.wasm")
     log "build: $name: wasm-opt -O3: $before -> $after bytes: $(elapsed "$t")"
@@ -83,7 +85,9 @@ if diff "$PKG_BUILD/full/nndl_backprop.js" "$PKG_BUILD/2d/nndl_backprop.js" | gr
 fi
 
 mkdir -p "$OUT_DIR"
-cp "$PKG_BUILD/full/nndl_backprop.js" "$GLUE_JS"
+# The glue without the /** … */ blocks wasm-bindgen copies from the Rust doc comments (a
+# quarter of its gzip size): the Rust source and DESIGN.md are where the API is documented.
+perl -0pe 's{^[ \t]*/\*\*.*?\*/\n}{}gms' "$PKG_BUILD/full/nndl_backprop.js" >"$GLUE_JS"
 cp "$PKG_BUILD/full/nndl_backprop_bg.wasm" "$BG_WASM"
 cp "$PKG_BUILD/2d/nndl_backprop_bg.wasm" "$WASM_2D"
 

@@ -11,7 +11,7 @@ let h;
 before(async () => { h = await startHarness(); });
 after(async () => { await h?.close(); });
 
-/** Every module reachable from `entry` by static imports, as paths relative to www/. */
+/** Every module reachable from `entry` by static or dynamic imports, as paths relative to www/. */
 function importGraph(entry) {
   const seen = new Set();
   const queue = [entry];
@@ -21,6 +21,9 @@ function importGraph(entry) {
     seen.add(file);
     const source = readFileSync(join(WWW_ROOT, file), 'utf8');
     for (const m of source.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]/gm)) {
+      queue.push(normalize(join(dirname(file), m[1])));
+    }
+    for (const m of source.matchAll(/\bimport\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g)) {
       queue.push(normalize(join(dirname(file), m[1])));
     }
   }
