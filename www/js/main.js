@@ -124,16 +124,26 @@ async function main() {
   });
   $('maps').addEventListener('change', (ev) => store.set({ showMaps: ev.target.checked }));
 
-  /** Redraws `v` after each batch of changes; a view that lists what it reads only when one of those changed. */
-  const connect = (v) =>
+  /**
+   * Redraws `v` after each batch of changes; a view that lists what it reads only when one of
+   * those changed. A view that joins late draws everything at its first batch.
+   */
+  const connect = (v, { late = false } = {}) => {
+    let first = late;
     store.subscribe((s, changed) => {
-      if (v.deps && !v.deps.some((k) => changed.has(k))) return;
+      if (first) {
+        first = false;
+        changed = new Set(Object.keys(s));
+      } else if (v.deps && !v.deps.some((k) => changed.has(k))) {
+        return;
+      }
       try {
         v.render(s, changed);
       } catch (err) {
         fail(err);
       }
     });
+  };
   store.subscribe(timed('derive', derive));
   connect(view);
   // The URL always holds the settings, so the address bar is a link to this experiment.
@@ -170,18 +180,9 @@ async function main() {
     settingsPanel.createSettingsPanel($('settings'), { configure: actions.configure }),
     charts.createCharts($('charts')),
   ];
+  // They draw at the next batch (the one `ready` below starts), in full.
+  for (const v of views) connect(v, { late: true });
   applyLanguage(document.documentElement.lang === 'en' ? 'en' : 'zh');
-  // Each joins with everything counted as changed, so it draws in full what the network's
-  // views already show; after that it follows the store like the network view.
-  const everything = new Set(Object.keys(state));
-  for (const v of views) {
-    try {
-      v.render(state, everything);
-    } catch (err) {
-      fail(err);
-    }
-    connect(v);
-  }
   store.set({ ready: true });
   document.body.classList.add('ready');
   $('loading').hidden = true;
