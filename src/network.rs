@@ -8,7 +8,7 @@
 use crate::activation::Activation;
 use crate::backprop::{backpropagate_error, bias_gradient, output_error, weight_gradient};
 use crate::cost::Cost;
-use crate::{limits, Error, Result};
+use crate::{kernels, limits, Error, Result};
 use nalgebra::{DMatrix, DVector};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -160,7 +160,16 @@ impl Network {
         for (i, (w, b)) in self.weights.iter().zip(&self.biases).enumerate() {
             let a_prev = &activations[i];
             let mut z = DMatrix::from_fn(w.nrows(), a_prev.ncols(), |j, _| b[j]);
-            z.gemm(1.0, w, a_prev, 1.0);
+            // z += w a^{l−1}: the blocked product of `kernels` (nalgebra's own `gemm` would
+            // bring a second matrix-product library into the wasm for this one line).
+            kernels::gemm_acc(
+                w.nrows(),
+                w.ncols(),
+                a_prev.ncols(),
+                w.as_slice(),
+                a_prev.as_slice(),
+                z.as_mut_slice(),
+            );
             let sigma = self.layer_activation(i);
             let a = z.map(|v| sigma.apply(v));
             zs.push(z);

@@ -4,6 +4,10 @@
 //!
 //! It converts and validates; the training is `mnist::trainer`'s. Like the rest of the
 //! boundary, a bad argument throws an `Error` naming it and changes nothing.
+//!
+//! Only with the `digits` feature (on by default): `scripts/build.sh` also builds the module
+//! without it for the 2-D page, which never trains digits and so need not download this.
+#![cfg(feature = "digits")]
 
 use super::{count, describe, fail, field, js_error, name_or, number_or, numbers, seed, to_js};
 use crate::json::NetworkJson;

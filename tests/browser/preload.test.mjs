@@ -11,7 +11,7 @@ let h;
 before(async () => { h = await startHarness(); });
 after(async () => { await h?.close(); });
 
-/** Every module reachable from `entry` by static imports, as paths relative to www/. */
+/** Every module reachable from `entry` by static or dynamic imports, as paths relative to www/. */
 function importGraph(entry) {
   const seen = new Set();
   const queue = [entry];
@@ -21,6 +21,9 @@ function importGraph(entry) {
     seen.add(file);
     const source = readFileSync(join(WWW_ROOT, file), 'utf8');
     for (const m of source.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]/gm)) {
+      queue.push(normalize(join(dirname(file), m[1])));
+    }
+    for (const m of source.matchAll(/\bimport\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g)) {
       queue.push(normalize(join(dirname(file), m[1])));
     }
   }
@@ -39,7 +42,8 @@ test('index.html modulepreloads exactly the modules main.js imports', () => {
 });
 
 test('the preloaded wasm and modules are the ones the page then uses (no second fetch, no warning)', async () => {
-  assert.match(html(), /<link rel="preload" href="pkg\/nndl_backprop_bg\.wasm" as="fetch" type="application\/wasm" crossorigin>/);
+  // The 2-D page's wasm is the core without the digits trainer (scripts/build.sh).
+  assert.match(html(), /<link rel="preload" href="pkg\/nndl_backprop_2d\.wasm" as="fetch" type="application\/wasm" crossorigin>/);
   const warnings = [];
   const page = await h.newPage();
   page.on('console', (msg) => {
@@ -52,6 +56,8 @@ test('the preloaded wasm and modules are the ones the page then uses (no second 
   await page.waitForTimeout(500);
   const twice = requests.filter((p, i) => requests.indexOf(p) !== i);
   assert.deepEqual(twice, [], 'nothing is fetched twice');
+  assert.ok(requests.includes('/pkg/nndl_backprop_2d.wasm'), 'the page loads the 2-D wasm');
+  assert.ok(!requests.includes('/pkg/nndl_backprop_bg.wasm'), 'the page does not download the digits trainer');
   assert.deepEqual(warnings, [], 'the browser used every preload');
   h.assertClean();
 });

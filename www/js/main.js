@@ -1,30 +1,40 @@
 // Wires the page together: loads the wasm core, creates the one store, the trainer and the
 // animator, connects every view to the store (after refreshing the probe's derived numbers),
 // and exposes a read-only window.__app for tests. Nothing is drawn here.
+//
+// The network comes first: only the modules it needs are imported statically, so the page
+// can draw it as soon as those (and the wasm) have arrived; the other panels' modules are
+// imported dynamically after that first drawing and join with one full render each (every
+// module is still fetched at once, by index.html's modulepreload links).
 
-import init from '../pkg/nndl_backprop.js';
+import { core } from './core.js';
 import { createActions } from './actions.js';
-import { createAnatomy } from './anatomy.js';
 import { createAnimator } from './animation.js';
-import { createCard } from './card.js';
-import { createCharts } from './charts.js';
-import { createControls } from './controls.js';
 import { gradientCheck, probeBackprop, probeLabel } from './derived.js';
-import { createEquationsPanel } from './equations.js';
 import { timed, timings } from './frame-timing.js';
 import { applyLanguage, initialLanguage, t } from './i18n.js';
 import { attachKeyboard } from './keyboard.js';
-import { createLegend } from './legend.js';
 import { onResize } from './measure.js';
 import { createMessages, messageFor } from './messages.js';
 import { attachHitTesting } from './network-hit.js';
 import { createNetworkView } from './network-view.js';
-import { createPlane } from './plane.js';
-import { createSettingsPanel } from './settings-panel.js';
 import { DEFAULT_SETTINGS, createStore } from './state.js';
-import { createStatus } from './status.js';
 import { createTrainer } from './training.js';
 import { linkProblems, queryFromSettings, settingsFromQuery } from './url-state.js';
+
+/** The panels besides the network, imported once the network is drawn (see above). */
+const laterModules = () =>
+  Promise.all([
+    import('./card.js'),
+    import('./plane.js'),
+    import('./equations.js'),
+    import('./anatomy.js'),
+    import('./status.js'),
+    import('./legend.js'),
+    import('./controls.js'),
+    import('./settings-panel.js'),
+    import('./charts.js'),
+  ]);
 
 const $ = (id) => document.getElementById(id);
 
@@ -98,27 +108,13 @@ async function main() {
   window.addEventListener('unhandledrejection', (ev) => fail(ev.reason));
 
   applyLanguage(initialLanguage());
-  wasmMemory = (await init()).memory;
+  wasmMemory = (await core).memory;
 
   const trainer = createTrainer(store);
   const animator = createAnimator(store, trainer, { onError: fail });
   const actions = createActions(store, trainer, animator);
   const view = createNetworkView($('net'), $('showing'));
   attachHitTesting(view, store);
-  const views = [
-    view,
-    createCard($('card'), view),
-    createPlane($('plane'), {
-      onProbe: (x) => store.set({ probe: { x, label: probeLabel(state, x) }, source: state.phase === 'idle' ? 'probe' : state.source }),
-    }),
-    createEquationsPanel($('equations')),
-    createAnatomy($('anatomy'), { onSelect: actions.selectSource, onContinue: actions.resume }),
-    createStatus($('phasebar'), $('counters')),
-    createLegend($('legend')),
-    createControls($('toolbar'), actions),
-    createSettingsPanel($('settings'), { configure: actions.configure }),
-    createCharts($('charts')),
-  ];
   attachKeyboard(actions);
   $('lang').addEventListener('click', () => actions.setLanguage(document.documentElement.lang === 'en' ? 'zh' : 'en'));
   $('export').addEventListener('click', () => actions.exportJson());
@@ -128,24 +124,33 @@ async function main() {
   });
   $('maps').addEventListener('change', (ev) => store.set({ showMaps: ev.target.checked }));
 
-  store.subscribe(timed('derive', derive));
-  for (const v of views) {
+  /**
+   * Redraws `v` after each batch of changes; a view that lists what it reads only when one of
+   * those changed. A view that joins late draws everything at its first batch.
+   */
+  const connect = (v, { late = false } = {}) => {
+    let first = late;
     store.subscribe((s, changed) => {
-      // A view that lists what it reads is redrawn only when one of those changed.
-      if (v.deps && !v.deps.some((k) => changed.has(k))) return;
+      if (first) {
+        first = false;
+        changed = new Set(Object.keys(s));
+      } else if (v.deps && !v.deps.some((k) => changed.has(k))) {
+        return;
+      }
       try {
         v.render(s, changed);
       } catch (err) {
         fail(err);
       }
     });
-  }
+  };
+  store.subscribe(timed('derive', derive));
+  connect(view);
   // The URL always holds the settings, so the address bar is a link to this experiment.
   store.subscribe((s, changed) => {
     if (changed.has('settings')) history.replaceState(null, '', `${location.pathname}${queryFromSettings(s.settings)}`);
   });
   onResize(() => store.touch('layout'));
-  applyLanguage(document.documentElement.lang === 'en' ? 'en' : 'zh');
 
   const fromUrl = settingsFromQuery(location.search);
   store.set({ settings: { ...state.settings, ...fromUrl.patch } });
@@ -158,6 +163,26 @@ async function main() {
     trainer.reset({ regenerateData: true });
   }
   if (fromUrl.errors.length) fail(new Error(linkProblems(fromUrl.errors)));
+  // The network now, without waiting for the next animation frame.
+  store.flushNow();
+
+  const [card, plane, equations, anatomy, status, legend, controls, settingsPanel, charts] = await laterModules();
+  const views = [
+    card.createCard($('card'), view),
+    plane.createPlane($('plane'), {
+      onProbe: (x) => store.set({ probe: { x, label: probeLabel(state, x) }, source: state.phase === 'idle' ? 'probe' : state.source }),
+    }),
+    equations.createEquationsPanel($('equations')),
+    anatomy.createAnatomy($('anatomy'), { onSelect: actions.selectSource, onContinue: actions.resume }),
+    status.createStatus($('phasebar'), $('counters')),
+    legend.createLegend($('legend')),
+    controls.createControls($('toolbar'), actions),
+    settingsPanel.createSettingsPanel($('settings'), { configure: actions.configure }),
+    charts.createCharts($('charts')),
+  ];
+  // They draw at the next batch (the one `ready` below starts), in full.
+  for (const v of views) connect(v, { late: true });
+  applyLanguage(document.documentElement.lang === 'en' ? 'en' : 'zh');
   store.set({ ready: true });
   document.body.classList.add('ready');
   $('loading').hidden = true;
