@@ -19,8 +19,8 @@ pub struct Bounds {
     pub y_max: f64,
 }
 
-/// Cells per tile, a multiple of `CELLS`; 64 cells of the widest layers
-/// the page draws (16 neurons) are 8 KB of z and 8 KB of a.
+/// Cells per tile, a multiple of `CELLS`; 64 cells of the widest layers the page draws (16
+/// neurons) are 8 KB of z and 8 KB of a.
 const TILE: usize = 64;
 /// Neurons (rows of w^l) per block of the product.
 const ROWS: usize = 4;
@@ -41,10 +41,14 @@ pub fn grid(net: &Network, res: usize, bounds: Bounds) -> Result<Vec<f32>> {
     check(net, res, bounds)?;
     let mut out = vec![0.0f32; grid_len(net, res)];
     let cells = res * res;
-    each_tile(net, res, bounds, |neuron, first, values| {
-        let image = &mut out[neuron * cells + first..][..values.len()];
-        for (o, &v) in image.iter_mut().zip(values) {
-            *o = v as f32;
+    each_tile(net, res, bounds, |neuron, cell, count, tile| {
+        for j in 0..tile.neurons {
+            let image = &mut out[(neuron + j) * cells + cell..][..count];
+            for (dst, src) in image.chunks_mut(CELLS).zip(tile.blocks(j)) {
+                for (d, &s) in dst.iter_mut().zip(src) {
+                    *d = s as f32;
+                }
+            }
         }
     });
     Ok(out)
@@ -75,11 +79,17 @@ pub fn check(net: &Network, res: usize, bounds: Bounds) -> Result<()> {
     Ok(())
 }
 
-/// Runs the grid through the network a tile at a time and hands every neuron's activations
-/// over each tile to `emit(neuron, first_cell, values)` (neurons counted from layer 2's first,
-/// cells in the layout `grid` documents). A tile is up to TILE cells of one row of the grid.
-/// Assumes `check` passed.
-fn each_tile(net: &Network, res: usize, b: Bounds, mut emit: impl FnMut(usize, usize, &[f64])) {
+/// Runs the grid through the network a tile at a time and hands each layer's activations
+/// over each tile to `emit(neuron, first_cell, count, tile)`: `neuron` is the layer's first
+/// (counted from layer 2's first), `first_cell` and `count` say which cells of the layout
+/// `grid` documents the tile covers. A tile is up to TILE cells of one row of the grid, in
+/// blocks of CELLS cells (see `Tile`). Assumes `check` passed.
+fn each_tile(
+    net: &Network,
+    res: usize,
+    b: Bounds,
+    mut emit: impl FnMut(usize, usize, usize, Tile),
+) {
     let cell_x = (b.x_max - b.x_min) / res as f64;
     let cell_y = (b.y_max - b.y_min) / res as f64;
     // Columns rounded up to whole blocks; the extra ones repeat the last column's centre (they
@@ -92,47 +102,66 @@ fn each_tile(net: &Network, res: usize, b: Bounds, mut emit: impl FnMut(usize, u
         .map(|row| b.y_max - (row as f64 + 0.5) * cell_y)
         .collect();
     let first = FirstLayer::new(net, &xs, &ys);
+    let layers: Vec<Packed> = (0..net.weights.len())
+        .map(|i| Packed::new(net, i))
+        .collect();
     let widest = net.sizes.iter().copied().max().unwrap_or(0);
-    // a^l and z^{l+1} of one tile, neuron by neuron: a[k * TILE + t] is a^l_k at cell t.
     let mut a = vec![0.0f64; widest * TILE];
     let mut z = vec![0.0f64; widest * TILE];
     for (row, &y) in ys.iter().enumerate() {
         for col0 in (0..res).step_by(TILE) {
             let count = TILE.min(res - col0);
-            let width = count.div_ceil(CELLS) * CELLS;
+            let blocks = count.div_ceil(CELLS);
             let cell = row * res + col0;
             let mut neuron = 0;
-            for (i, (w, bias)) in net.weights.iter().zip(&net.biases).enumerate() {
-                let (n_out, n_in) = w.shape();
-                let act = net.layer_activation(i);
+            for (i, layer) in layers.iter().enumerate() {
+                let n_out = layer.n_out;
+                let len = blocks * n_out * CELLS;
+                let zs = &mut z[..len];
                 if i == 0 && first.separable {
-                    first.activations(row, col0, width, &mut z);
+                    first.activations(row, col0, zs);
                 } else {
                     if i == 0 {
                         // a^1: the cells' centres.
-                        a[..width].copy_from_slice(&xs[col0..col0 + width]);
-                        a[TILE..TILE + width].fill(y);
+                        for (blk, a1) in a.chunks_exact_mut(2 * CELLS).take(blocks).enumerate() {
+                            let (x1, x2) = a1.split_at_mut(CELLS);
+                            x1.copy_from_slice(&xs[col0 + blk * CELLS..][..CELLS]);
+                            x2.fill(y);
+                        }
                     }
-                    weighted_inputs(
-                        n_out,
-                        n_in,
-                        width,
-                        w.as_slice(),
-                        bias.as_slice(),
-                        &a,
-                        &mut z,
-                    );
-                    for z_j in z.chunks_exact_mut(TILE).take(n_out) {
-                        activate(act, &mut z_j[..width]);
-                    }
+                    layer.weighted_inputs(&a[..blocks * layer.n_in * CELLS], zs);
+                    activate(layer.act, zs);
                 }
-                for (j, a_j) in z.chunks_exact(TILE).take(n_out).enumerate() {
-                    emit(neuron + j, cell, &a_j[..count]);
-                }
+                emit(
+                    neuron,
+                    cell,
+                    count,
+                    Tile {
+                        values: &z[..len],
+                        neurons: n_out,
+                    },
+                );
                 neuron += n_out;
                 std::mem::swap(&mut a, &mut z);
             }
         }
+    }
+}
+
+/// One layer's values over a tile: block by block of CELLS cells, and within a block neuron
+/// by neuron, so values[(block · neurons + j) · CELLS + t] is neuron j's at cell t of the block.
+#[derive(Clone, Copy)]
+struct Tile<'a> {
+    values: &'a [f64],
+    neurons: usize,
+}
+
+impl<'a> Tile<'a> {
+    /// Neuron j's values, CELLS at a time, in the order of the cells.
+    fn blocks(self, j: usize) -> impl Iterator<Item = &'a [f64]> {
+        self.values
+            .chunks_exact(self.neurons * CELLS)
+            .map(move |block| &block[j * CELLS..][..CELLS])
     }
 }
 
@@ -146,12 +175,13 @@ struct FirstLayer {
     separable: bool,
     /// tanh, drawn as 2σ(2z) − 1.
     tanh: bool,
-    /// e^{−s·w_j1·x} for every padded column, neuron by neuron.
+    n_out: usize,
+    /// e^{−s·w_j1·x} for every padded column, laid out like a tile's buffers: block of
+    /// columns, then neuron j, then the block's CELLS columns.
     by_col: Vec<f64>,
-    /// e^{−s·(w_j2·y + b_j)} for every row, neuron by neuron.
+    /// e^{−s·(w_j2·y + b_j)} for every row: row, then neuron j, each repeated CELLS times
+    /// (one block's worth, to multiply `by_col` with lane by lane).
     by_row: Vec<f64>,
-    padded: usize,
-    res: usize,
 }
 
 impl FirstLayer {
@@ -160,108 +190,140 @@ impl FirstLayer {
     fn new(net: &Network, xs: &[f64], ys: &[f64]) -> FirstLayer {
         let (w, bias) = (&net.weights[0], &net.biases[0]);
         let act = net.layer_activation(0);
-        let scale = if act == Activation::Tanh { 2.0 } else { 1.0 };
+        let n_out = w.nrows();
         let mut layer = FirstLayer {
             separable: false,
             tanh: act == Activation::Tanh,
+            n_out,
             by_col: Vec::new(),
             by_row: Vec::new(),
-            padded: xs.len(),
-            res: ys.len(),
         };
         if !matches!(act, Activation::Sigmoid | Activation::Tanh) {
             return layer;
         }
-        let n_out = w.nrows();
-        let col_terms = (0..n_out).flat_map(|j| xs.iter().map(move |&x| -scale * (w[(j, 0)] * x)));
-        let row_terms =
-            (0..n_out).flat_map(|j| ys.iter().map(move |&y| -scale * (w[(j, 1)] * y + bias[j])));
+        let scale = if layer.tanh { 2.0 } else { 1.0 };
+        let mut by_col = Vec::with_capacity(xs.len() * n_out);
+        for block in xs.chunks_exact(CELLS) {
+            for j in 0..n_out {
+                by_col.extend(block.iter().map(|&x| -scale * (w[(j, 0)] * x)));
+            }
+        }
+        let mut by_row = Vec::with_capacity(ys.len() * n_out * CELLS);
+        for &y in ys {
+            for j in 0..n_out {
+                by_row.extend([-scale * (w[(j, 1)] * y + bias[j]); CELLS]);
+            }
+        }
         let in_range = |v: &f64| v.abs() <= Self::LIMIT;
-        if !(col_terms.clone().all(|v| in_range(&v)) && row_terms.clone().all(|v| in_range(&v))) {
+        if !(by_col.iter().all(in_range) && by_row.iter().all(in_range)) {
             return layer;
         }
-        layer.by_col = col_terms.map(exp_in_range).collect();
-        layer.by_row = row_terms.map(exp_in_range).collect();
+        exp_all(&mut by_col);
+        exp_all(&mut by_row);
+        layer.by_col = by_col;
+        layer.by_row = by_row;
         layer.separable = true;
         layer
     }
 
-    /// a^2 over `width` cells of row `row` from column `col0`, into `a` (TILE per neuron).
-    fn activations(&self, row: usize, col0: usize, width: usize, a: &mut [f64]) {
-        let n_out = self.by_row.len() / self.res;
-        for (j, a_j) in a.chunks_exact_mut(TILE).take(n_out).enumerate() {
-            let e_row = self.by_row[j * self.res + row];
-            let e_cols = &self.by_col[j * self.padded + col0..][..width];
-            let a_j = &mut a_j[..width];
+    /// a^2 over the tile of row `row` from column `col0`, into `a` (as many blocks as it holds).
+    fn activations(&self, row: usize, col0: usize, a: &mut [f64]) {
+        let panel = self.n_out * CELLS;
+        let e_row = &self.by_row[row * panel..][..panel];
+        let e_cols = &self.by_col[col0 * self.n_out..][..a.len()];
+        for (a, e_cols) in a.chunks_exact_mut(panel).zip(e_cols.chunks_exact(panel)) {
+            let products = e_cols.iter().zip(e_row).map(|(c, r)| c * r);
             if self.tanh {
-                for (a, &e_col) in a_j.iter_mut().zip(e_cols) {
-                    *a = 2.0 / (1.0 + e_col * e_row) - 1.0;
-                }
+                a.iter_mut()
+                    .zip(products)
+                    .for_each(|(a, e)| *a = 2.0 / (1.0 + e) - 1.0);
             } else {
-                for (a, &e_col) in a_j.iter_mut().zip(e_cols) {
-                    *a = 1.0 / (1.0 + e_col * e_row);
-                }
+                a.iter_mut()
+                    .zip(products)
+                    .for_each(|(a, e)| *a = 1.0 / (1.0 + e));
             }
         }
     }
 }
 
-/// z^l = w^l a^{l−1} + b^l over the first `width` cells of a tile (eq. 25). `w` is
-/// column-major, `n_out` × `n_in` (w[j + k·n_out] = w^l_jk); `a` and `z` hold TILE cells per
-/// neuron. Blocks of ROWS neurons × CELLS cells are summed in registers over k, so each
-/// a^{l−1} value is loaded once per block and each z once in all.
-fn weighted_inputs(
+/// One layer's w^l and b^l arranged for `weighted_inputs`: the rows j in blocks of ROWS (the
+/// last ones alone), each block's weights k by k, so the product reads them in order.
+struct Packed<'n> {
     n_out: usize,
     n_in: usize,
-    width: usize,
-    w: &[f64],
-    bias: &[f64],
-    a: &[f64],
-    z: &mut [f64],
-) {
-    let mut j0 = 0;
-    while j0 + ROWS <= n_out {
-        rows_block::<ROWS>(j0, n_out, n_in, width, w, bias, a, z);
-        j0 += ROWS;
+    act: Activation,
+    /// Block starting at row j0 with R rows: from j0·n_in, w^l_{j0+r, k} at k·R + r.
+    w: Vec<f64>,
+    bias: &'n [f64],
+}
+
+impl<'n> Packed<'n> {
+    fn new(net: &'n Network, i: usize) -> Packed<'n> {
+        let w = &net.weights[i];
+        let (n_out, n_in) = w.shape();
+        let mut packed = Vec::with_capacity(n_out * n_in);
+        let mut j0 = 0;
+        while j0 < n_out {
+            let rows = if j0 + ROWS <= n_out { ROWS } else { 1 };
+            for k in 0..n_in {
+                packed.extend((j0..j0 + rows).map(|j| w[(j, k)]));
+            }
+            j0 += rows;
+        }
+        Packed {
+            n_out,
+            n_in,
+            act: net.layer_activation(i),
+            w: packed,
+            bias: net.biases[i].as_slice(),
+        }
     }
-    while j0 < n_out {
-        rows_block::<1>(j0, n_out, n_in, width, w, bias, a, z);
-        j0 += 1;
+
+    /// z^l = w^l a^{l−1} + b^l (eq. 25) for every block of cells in `a` (n_in · CELLS values a
+    /// block) into `z` (n_out · CELLS a block). ROWS neurons × CELLS cells are summed in
+    /// registers over k, so each a^{l−1} value is loaded once per ROWS neurons.
+    fn weighted_inputs(&self, a: &[f64], z: &mut [f64]) {
+        let (n_in, n_out) = (self.n_in, self.n_out);
+        for (a, z) in a
+            .chunks_exact(n_in * CELLS)
+            .zip(z.chunks_exact_mut(n_out * CELLS))
+        {
+            let mut j0 = 0;
+            while j0 + ROWS <= n_out {
+                let w = &self.w[j0 * n_in..][..ROWS * n_in];
+                let z = &mut z[j0 * CELLS..][..ROWS * CELLS];
+                rows_block::<ROWS>(w, &self.bias[j0..j0 + ROWS], a, z);
+                j0 += ROWS;
+            }
+            while j0 < n_out {
+                let w = &self.w[j0 * n_in..][..n_in];
+                rows_block::<1>(w, &self.bias[j0..=j0], a, &mut z[j0 * CELLS..][..CELLS]);
+                j0 += 1;
+            }
+        }
     }
 }
 
-/// Neurons j0 .. j0 + R of `weighted_inputs`: R × CELLS sums, held as pairs of lanes.
+/// R neurons over one block of cells: `w` holds their weights k by k (R a k), `a` the block's
+/// a^{l−1} (CELLS a k), `z` receives R × CELLS weighted inputs. The sums live in pairs of lanes.
 #[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn rows_block<const R: usize>(
-    j0: usize,
-    n_out: usize,
-    n_in: usize,
-    width: usize,
-    w: &[f64],
-    bias: &[f64],
-    a: &[f64],
-    z: &mut [f64],
-) {
+fn rows_block<const R: usize>(w: &[f64], bias: &[f64], a: &[f64], z: &mut [f64]) {
     const PAIRS: usize = CELLS / 2;
-    for t0 in (0..width).step_by(CELLS) {
-        let mut acc: [[Pair; PAIRS]; R] =
-            std::array::from_fn(|r| [Pair::splat(bias[j0 + r]); PAIRS]);
-        for (k, w_col) in w.chunks_exact(n_out).take(n_in).enumerate() {
-            let a_k = &a[k * TILE + t0..][..CELLS];
-            let a_k: [Pair; PAIRS] = std::array::from_fn(|p| Pair::load(&a_k[2 * p..]));
-            for (r, acc) in acc.iter_mut().enumerate() {
-                let w_jk = Pair::splat(w_col[j0 + r]);
-                for (acc, &a) in acc.iter_mut().zip(&a_k) {
-                    *acc = acc.add(w_jk.mul(a));
-                }
+    let mut acc: [[Pair; PAIRS]; R] = std::array::from_fn(|r| [Pair::splat(bias[r]); PAIRS]);
+    let (w, _) = w.as_chunks::<R>();
+    let (a, _) = a.as_chunks::<CELLS>();
+    for (w_k, a_k) in w.iter().zip(a) {
+        let a_k: [Pair; PAIRS] = std::array::from_fn(|p| Pair::load(&a_k[2 * p..]));
+        for (acc, &w_jk) in acc.iter_mut().zip(w_k) {
+            let w_jk = Pair::splat(w_jk);
+            for (acc, &a) in acc.iter_mut().zip(&a_k) {
+                *acc = acc.add(w_jk.mul(a));
             }
         }
-        for (r, acc) in acc.iter().enumerate() {
-            let z_j = &mut z[(j0 + r) * TILE + t0..][..CELLS];
-            for (p, acc) in acc.iter().enumerate() {
-                acc.store(&mut z_j[2 * p..]);
-            }
+    }
+    for (z, acc) in z.chunks_exact_mut(CELLS).zip(&acc) {
+        for (p, acc) in acc.iter().enumerate() {
+            acc.store(&mut z[2 * p..]);
         }
     }
 }
@@ -331,21 +393,52 @@ impl Pair {
     }
 }
 
-/// a = σ(z) in place, one plain loop per activation so each vectorises.
+/// a = σ(z) in place, one plain loop per activation so each vectorises. tanh(z) is drawn as
+/// 2σ(2z) − 1: three passes over a tile already in the cache, and σ's code only once.
 fn activate(act: Activation, z: &mut [f64]) {
     match act {
-        Activation::Sigmoid => z
-            .chunks_exact_mut(CELLS)
-            .for_each(|c| c.iter_mut().for_each(|v| *v = sigma(*v))),
-        Activation::Tanh => z
-            .chunks_exact_mut(CELLS)
-            .for_each(|c| c.iter_mut().for_each(|v| *v = 2.0 * sigma(2.0 * *v) - 1.0)),
+        Activation::Sigmoid => sigma_all(z),
+        Activation::Tanh => {
+            z.iter_mut().for_each(|v| *v *= 2.0);
+            sigma_all(z);
+            z.iter_mut().for_each(|v| *v = 2.0 * *v - 1.0);
+        }
         // Written as a comparison: f64::max becomes a call per value in wasm. NaN gives 0.
         Activation::Relu => z
             .iter_mut()
             .for_each(|v| *v = if *v > 0.0 { *v } else { 0.0 }),
         Activation::Linear => {}
     }
+}
+
+/// σ of every value, CELLS at a time (a tile's buffers are whole blocks; a shorter tail goes
+/// through the same code, so the wasm holds σ's loop once).
+fn sigma_all(z: &mut [f64]) {
+    let (blocks, tail) = z.as_chunks_mut::<CELLS>();
+    sigma_blocks(blocks);
+    if !tail.is_empty() {
+        let mut block = [[0.0; CELLS]];
+        block[0][..tail.len()].copy_from_slice(tail);
+        sigma_blocks(&mut block);
+        tail.copy_from_slice(&block[0][..tail.len()]);
+    }
+}
+
+/// Block by block, so the compiler interleaves the CELLS independent σ's of a block (their
+/// long chains of dependent operations overlap) rather than running one vector at a time.
+#[inline(never)]
+fn sigma_blocks(blocks: &mut [[f64; CELLS]]) {
+    for block in blocks {
+        for v in block {
+            *v = sigma(*v);
+        }
+    }
+}
+
+/// e^v for every value (each within ±708), the loop compiled once.
+#[inline(never)]
+fn exp_all(values: &mut [f64]) {
+    values.iter_mut().for_each(|v| *v = exp_in_range(*v));
 }
 
 /// σ(z) = 1 / (1 + e^{−z}) for the pictures: activation::sigmoid's function to 1e-15, in
@@ -416,8 +509,11 @@ mod tests {
         check(net, res, b).unwrap();
         let mut out = vec![f64::NAN; grid_len(net, res)];
         let cells = res * res;
-        each_tile(net, res, b, |n, first, v| {
-            out[n * cells + first..][..v.len()].copy_from_slice(v)
+        each_tile(net, res, b, |neuron, cell, count, tile| {
+            for j in 0..tile.neurons {
+                let values: Vec<f64> = tile.blocks(j).flatten().copied().collect();
+                out[(neuron + j) * cells + cell..][..count].copy_from_slice(&values[..count]);
+            }
         });
         out
     }
@@ -498,7 +594,7 @@ mod tests {
                 net.weights[0][(1, 0)] = w1 / scale;
                 net.weights[0][(1, 1)] = w2 / scale;
                 net.biases[0][1] = bias / scale;
-                let first = FirstLayer::new(&net, &[-0.95, 0.95], &[0.95, -0.95]);
+                let first = FirstLayer::new(&net, &[-0.95, 0.0, 0.5, 0.95], &[0.95, -0.95]);
                 assert_eq!(
                     first.separable,
                     w1 < 370.0 && w2.abs() < 370.0,
