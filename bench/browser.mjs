@@ -47,7 +47,8 @@ async function inPage() {
     net.free();
     data.free();
   }
-  // One frame of the 2-D page's work: a step, train and test cost, every neuron's 100×100 map.
+  // One frame of the 2-D page's work: a step, train and test cost, every neuron's 100×100 map
+  // (written into one Float32Array kept from frame to frame, as the page does).
   const sizes = [2, 8, 8, 8, 1];
   const split = generateData({ kind: 'spiral', n: 500, noise: 0.2, trainShare: 0.5, seed: 1 });
   const hold = (pts) => Dataset.fromFlat(
@@ -55,6 +56,8 @@ async function inPage() {
   const train = hold(split.train);
   const test = hold(split.test);
   const net = Network.random({ sizes, seed: 0, activation: 'tanh' });
+  const plane = { xMin: -1, xMax: 1, yMin: -1, yMax: 1 };
+  const maps = new Float32Array(25 * 100 * 100);
   let cursor = 0;
   const frame = () => {
     const idx = Uint32Array.from({ length: 10 }, (_, i) => (cursor + i) % train.length);
@@ -62,11 +65,13 @@ async function inPage() {
     net.sgdStepOn(train, idx, 0.03, { n: train.length });
     net.evaluateOn(train);
     net.evaluateOn(test);
-    net.heatmap(100, { xMin: -1, xMax: 1, yMin: -1, yMax: 1 });
+    net.heatmapInto(maps, 100, plane);
   };
   results['2-D frame compute, [2,8,8,8,1], 250+250 points, 100×100 maps (ms)'] = timeIt(() => { for (let i = 0; i < 20; i++) frame(); }) / 20;
   results['  of which the 100×100 maps of all 25 neurons (ms)'] =
-    timeIt(() => { for (let i = 0; i < 20; i++) net.heatmap(100, {}); }) / 20;
+    timeIt(() => { for (let i = 0; i < 20; i++) net.heatmapInto(maps, 100, plane); }) / 20;
+  results['  the same maps as a new array each call, heatmap() (ms)'] =
+    timeIt(() => { for (let i = 0; i < 20; i++) net.heatmap(100, plane); }) / 20;
   return results;
 }
 
@@ -253,7 +258,7 @@ try {
     ...Object.entries(core).map(([k, v]) => [k, v, targets[k]]),
     ['page Play frame [2,8,8,8,1], 250+250: compute (ms)', small.play + small.derive, '≤ 2'],
     ['  of which steps, train + test cost, drawn weights (ms)', small.play],
-    ['  of which every neuron\'s 50×50 map, probe backprop (ms)', small.derive],
+    ['  of which every neuron\'s 100×100 map, probe backprop (ms)', small.derive],
     ['page Play frame [2,8,8,8,1], 250+250: drawing, all views (ms)', small.draw],
     ['  of which the network view (ms)', small.network],
     ['page Play [2,8,8,8,1], 250+250: frames per second', small.fps, '60'],

@@ -1,12 +1,12 @@
 //! Every neuron's activation over a grid of the input plane, in one call per frame: the data
 //! behind the output heatmap and the small per-neuron pictures.
 //!
-//! Only for networks with two inputs. The grid's points go through the network as the columns
-//! of one matrix, so a frame costs one matrix product per layer. tanh is drawn as 2σ(2z) − 1,
-//! which shares the sigmoid's vectorisable exp (the same values to display precision).
+//! Only for networks with two inputs. The grid's cells go through the network a tile at a
+//! time: a tile's weighted inputs z^l and activations a^l for every layer are a few kilobytes,
+//! so the whole forward pass (eq. 25) of a tile runs in the processor's first-level cache and
+//! each neuron's values land straight in its own image. tanh is drawn as 2σ(2z) − 1, which
+//! shares the sigmoid's vectorisable exp (the same values to 1e-15).
 
-use crate::activation::sigmoid;
-use crate::kernels::gemm_acc;
 use crate::limits::{MAX_COORDINATE, MAX_GRID};
 use crate::{Activation, Error, Network, Result};
 
@@ -19,11 +19,48 @@ pub struct Bounds {
     pub y_max: f64,
 }
 
+/// Cells per tile, a multiple of `CELLS`; 64 cells of the widest layers the page draws (16
+/// neurons) are 8 KB of z and 8 KB of a.
+/// At most this many numbers in one call's maps (neurons after the input × resolution²):
+/// 64 MB of f32, far above any page's need (132 neurons × 100² = 1.3 M), far below what would
+/// exhaust wasm's memory. Without it a legal network of ~5,000 neurons at 256² asks for 1.3 GB.
+pub const MAX_HEATMAP_VALUES: usize = 1 << 24;
+
+const TILE: usize = 64;
+/// Neurons (rows of w^l) per block of the product.
+const ROWS: usize = 4;
+/// Cells per block of the product (an even number: pairs of lanes); tiles are computed in
+/// whole blocks. ROWS × CELLS sums stay in registers.
+const CELLS: usize = 4;
+
+/// How many values `grid` returns: every neuron after the input, `res`² each.
+pub fn grid_len(net: &Network, res: usize) -> usize {
+    net.sizes[1..].iter().sum::<usize>() * res * res
+}
+
 /// a^l_j at the centre of each of `res` × `res` cells, for every neuron after the input.
 ///
 /// Layout: neuron by neuron (layer 2's first, in order j), each a `res` × `res` image in rows
 /// from the top (y_max) down, columns from x_min rightwards.
 pub fn grid(net: &Network, res: usize, bounds: Bounds) -> Result<Vec<f32>> {
+    check(net, res, bounds)?;
+    let mut out = vec![0.0f32; grid_len(net, res)];
+    let cells = res * res;
+    each_tile(net, res, bounds, |neuron, cell, count, tile| {
+        for j in 0..tile.neurons {
+            let image = &mut out[(neuron + j) * cells + cell..][..count];
+            for (dst, src) in image.chunks_mut(CELLS).zip(tile.blocks(j)) {
+                for (d, &s) in dst.iter_mut().zip(src) {
+                    *d = s as f32;
+                }
+            }
+        }
+    });
+    Ok(out)
+}
+
+/// The checks `grid` makes before computing anything.
+pub fn check(net: &Network, res: usize, bounds: Bounds) -> Result<()> {
     if net.sizes[0] != 2 {
         return Err(Error::new(format!(
             "heatmaps need a network with 2 inputs, this one has {}",
@@ -35,6 +72,13 @@ pub fn grid(net: &Network, res: usize, bounds: Bounds) -> Result<Vec<f32>> {
             "resolution must be 1 to {MAX_GRID}, got {res}"
         )));
     }
+    let len = grid_len(net, res);
+    if len > MAX_HEATMAP_VALUES {
+        return Err(Error::new(format!(
+            "the maps would hold {len} numbers ({} neurons × {res}²); at most {MAX_HEATMAP_VALUES} are allowed: lower the resolution",
+            len / (res * res)
+        )));
+    }
     let b = bounds;
     let in_range = [b.x_min, b.x_max, b.y_min, b.y_max]
         .iter()
@@ -44,44 +88,628 @@ pub fn grid(net: &Network, res: usize, bounds: Bounds) -> Result<Vec<f32>> {
             "bounds must lie within ±{MAX_COORDINATE:e} with xMin < xMax and yMin < yMax, got {b:?}"
         )));
     }
+    Ok(())
+}
+
+/// Runs the grid through the network a tile at a time and hands each layer's activations
+/// over each tile to `emit(neuron, first_cell, count, tile)`: `neuron` is the layer's first
+/// (counted from layer 2's first), `first_cell` and `count` say which cells of the layout
+/// `grid` documents the tile covers. A tile is up to TILE cells of one row of the grid, in
+/// blocks of CELLS cells (see `Tile`). Assumes `check` passed.
+fn each_tile(
+    net: &Network,
+    res: usize,
+    b: Bounds,
+    mut emit: impl FnMut(usize, usize, usize, Tile),
+) {
     let cell_x = (b.x_max - b.x_min) / res as f64;
     let cell_y = (b.y_max - b.y_min) / res as f64;
-    // The grid's centres as the columns of a^1, then each layer in turn (eq. 25).
-    let cells = res * res;
-    let mut a: Vec<f64> = Vec::with_capacity(2 * cells);
-    for c in 0..cells {
-        let (row, col) = (c / res, c % res);
-        a.push(b.x_min + (col as f64 + 0.5) * cell_x);
-        a.push(b.y_max - (row as f64 + 0.5) * cell_y);
-    }
-    let neurons: usize = net.sizes[1..].iter().sum();
-    let mut out = vec![0.0f32; neurons * cells];
-    let mut offset = 0;
-    for (i, (w, bias)) in net.weights.iter().zip(&net.biases).enumerate() {
-        let (n_out, n_in) = w.shape();
-        let mut z: Vec<f64> = Vec::with_capacity(n_out * cells);
-        for _ in 0..cells {
-            z.extend_from_slice(bias.as_slice());
-        }
-        gemm_acc(n_out, n_in, cells, w.as_slice(), &a, &mut z);
-        // σ over the whole buffer first (a plain loop the compiler vectorises), then one pass
-        // that lays each neuron's values out as its own image.
-        match net.layer_activation(i) {
-            Activation::Sigmoid => z.iter_mut().for_each(|v| *v = sigmoid(*v)),
-            Activation::Tanh => z
-                .iter_mut()
-                .for_each(|v| *v = 2.0 * sigmoid(2.0 * *v) - 1.0),
-            Activation::Relu => z.iter_mut().for_each(|v| *v = v.max(0.0)),
-            Activation::Linear => {}
-        }
-        let images = &mut out[offset..offset + n_out * cells];
-        for (c, column) in z.chunks_exact(n_out).enumerate() {
-            for (j, &v) in column.iter().enumerate() {
-                images[j * cells + c] = v as f32;
+    // Columns rounded up to whole blocks; the extra ones repeat the last column's centre (they
+    // are computed like the rest and never emitted).
+    let padded = res.div_ceil(CELLS) * CELLS;
+    let xs: Vec<f64> = (0..padded)
+        .map(|col| b.x_min + (col.min(res - 1) as f64 + 0.5) * cell_x)
+        .collect();
+    let ys: Vec<f64> = (0..res)
+        .map(|row| b.y_max - (row as f64 + 0.5) * cell_y)
+        .collect();
+    let first = FirstLayer::new(net, &xs, &ys);
+    let layers: Vec<Packed> = (0..net.weights.len())
+        .map(|i| Packed::new(net, i))
+        .collect();
+    let widest = net.sizes.iter().copied().max().unwrap_or(0);
+    let mut a = vec![0.0f64; widest * TILE];
+    let mut z = vec![0.0f64; widest * TILE];
+    for (row, &y) in ys.iter().enumerate() {
+        for col0 in (0..res).step_by(TILE) {
+            let count = TILE.min(res - col0);
+            let blocks = count.div_ceil(CELLS);
+            let cell = row * res + col0;
+            let mut neuron = 0;
+            for (i, layer) in layers.iter().enumerate() {
+                let n_out = layer.n_out;
+                let len = blocks * n_out * CELLS;
+                let zs = &mut z[..len];
+                if i == 0 && first.separable {
+                    first.activations(row, col0, zs);
+                } else {
+                    if i == 0 {
+                        // a^1: the cells' centres.
+                        for (blk, a1) in a.chunks_exact_mut(2 * CELLS).take(blocks).enumerate() {
+                            let (x1, x2) = a1.split_at_mut(CELLS);
+                            x1.copy_from_slice(&xs[col0 + blk * CELLS..][..CELLS]);
+                            x2.fill(y);
+                        }
+                    }
+                    layer.weighted_inputs(&a[..blocks * layer.n_in * CELLS], zs);
+                    activate(layer.act, zs);
+                }
+                emit(
+                    neuron,
+                    cell,
+                    count,
+                    Tile {
+                        values: &z[..len],
+                        neurons: n_out,
+                    },
+                );
+                neuron += n_out;
+                std::mem::swap(&mut a, &mut z);
             }
         }
-        offset += n_out * cells;
-        a = z;
     }
-    Ok(out)
+}
+
+/// One layer's values over a tile: block by block of CELLS cells, and within a block neuron
+/// by neuron, so values[(block · neurons + j) · CELLS + t] is neuron j's at cell t of the block.
+#[derive(Clone, Copy)]
+struct Tile<'a> {
+    values: &'a [f64],
+    neurons: usize,
+}
+
+impl<'a> Tile<'a> {
+    /// Neuron j's values, CELLS at a time, in the order of the cells.
+    fn blocks(self, j: usize) -> impl Iterator<Item = &'a [f64]> {
+        self.values
+            .chunks_exact(self.neurons * CELLS)
+            .map(move |block| &block[j * CELLS..][..CELLS])
+    }
+}
+
+/// Layer 2 without its products or its exps per cell. There z = w_j1·x + (w_j2·y + b_j): the
+/// sum of a term of the column and a term of the row, so e^{−z} = e^{−w_j1·x} · e^{−(w_j2·y +
+/// b_j)}, and σ(z) = 1/(1 + e^{−z}) costs one product and one division per cell once the
+/// 2·res exps of each neuron are known (for tanh = 2σ(2z) − 1 the same with 2z). Used when
+/// every one of those exps lies within e^{±354}, so their products stay finite and normal;
+/// otherwise (or for ReLU and linear) layer 2 is computed like the others.
+struct FirstLayer {
+    separable: bool,
+    /// tanh, drawn as 2σ(2z) − 1.
+    tanh: bool,
+    n_out: usize,
+    /// e^{−s·w_j1·x} for every padded column, laid out like a tile's buffers: block of
+    /// columns, then neuron j, then the block's CELLS columns.
+    by_col: Vec<f64>,
+    /// e^{−s·(w_j2·y + b_j)} for every row: row, then neuron j, each repeated CELLS times
+    /// (one block's worth, to multiply `by_col` with lane by lane).
+    by_row: Vec<f64>,
+}
+
+impl FirstLayer {
+    const LIMIT: f64 = 354.0;
+
+    fn new(net: &Network, xs: &[f64], ys: &[f64]) -> FirstLayer {
+        let (w, bias) = (&net.weights[0], &net.biases[0]);
+        let act = net.layer_activation(0);
+        let n_out = w.nrows();
+        let mut layer = FirstLayer {
+            separable: false,
+            tanh: act == Activation::Tanh,
+            n_out,
+            by_col: Vec::new(),
+            by_row: Vec::new(),
+        };
+        if !matches!(act, Activation::Sigmoid | Activation::Tanh) {
+            return layer;
+        }
+        let scale = if layer.tanh { 2.0 } else { 1.0 };
+        let mut by_col = Vec::with_capacity(xs.len() * n_out);
+        for block in xs.chunks_exact(CELLS) {
+            for j in 0..n_out {
+                by_col.extend(block.iter().map(|&x| -scale * (w[(j, 0)] * x)));
+            }
+        }
+        let mut by_row = Vec::with_capacity(ys.len() * n_out * CELLS);
+        for &y in ys {
+            for j in 0..n_out {
+                by_row.extend([-scale * (w[(j, 1)] * y + bias[j]); CELLS]);
+            }
+        }
+        let in_range = |v: &f64| v.abs() <= Self::LIMIT;
+        if !(by_col.iter().all(in_range) && by_row.iter().all(in_range)) {
+            return layer;
+        }
+        exp_all(&mut by_col);
+        exp_all(&mut by_row);
+        layer.by_col = by_col;
+        layer.by_row = by_row;
+        layer.separable = true;
+        layer
+    }
+
+    /// a^2 over the tile of row `row` from column `col0`, into `a` (as many blocks as it holds).
+    fn activations(&self, row: usize, col0: usize, a: &mut [f64]) {
+        let panel = self.n_out * CELLS;
+        let e_row = &self.by_row[row * panel..][..panel];
+        let e_cols = &self.by_col[col0 * self.n_out..][..a.len()];
+        for (a, e_cols) in a.chunks_exact_mut(panel).zip(e_cols.chunks_exact(panel)) {
+            let products = e_cols.iter().zip(e_row).map(|(c, r)| c * r);
+            if self.tanh {
+                a.iter_mut()
+                    .zip(products)
+                    .for_each(|(a, e)| *a = 2.0 / (1.0 + e) - 1.0);
+            } else {
+                a.iter_mut()
+                    .zip(products)
+                    .for_each(|(a, e)| *a = 1.0 / (1.0 + e));
+            }
+        }
+    }
+}
+
+/// One layer's w^l and b^l arranged for `weighted_inputs`: the rows j in blocks of ROWS (the
+/// last ones alone), each block's weights k by k, so the product reads them in order.
+struct Packed<'n> {
+    n_out: usize,
+    n_in: usize,
+    act: Activation,
+    /// Block starting at row j0 with R rows: from j0·n_in, w^l_{j0+r, k} at k·R + r.
+    w: Vec<f64>,
+    bias: &'n [f64],
+}
+
+impl<'n> Packed<'n> {
+    fn new(net: &'n Network, i: usize) -> Packed<'n> {
+        let w = &net.weights[i];
+        let (n_out, n_in) = w.shape();
+        let mut packed = Vec::with_capacity(n_out * n_in);
+        let mut j0 = 0;
+        while j0 < n_out {
+            let rows = if j0 + ROWS <= n_out { ROWS } else { 1 };
+            for k in 0..n_in {
+                packed.extend((j0..j0 + rows).map(|j| w[(j, k)]));
+            }
+            j0 += rows;
+        }
+        Packed {
+            n_out,
+            n_in,
+            act: net.layer_activation(i),
+            w: packed,
+            bias: net.biases[i].as_slice(),
+        }
+    }
+
+    /// z^l = w^l a^{l−1} + b^l (eq. 25) for every block of cells in `a` (n_in · CELLS values a
+    /// block) into `z` (n_out · CELLS a block). ROWS neurons × CELLS cells are summed in
+    /// registers over k, so each a^{l−1} value is loaded once per ROWS neurons.
+    fn weighted_inputs(&self, a: &[f64], z: &mut [f64]) {
+        let (n_in, n_out) = (self.n_in, self.n_out);
+        for (a, z) in a
+            .chunks_exact(n_in * CELLS)
+            .zip(z.chunks_exact_mut(n_out * CELLS))
+        {
+            let mut j0 = 0;
+            while j0 + ROWS <= n_out {
+                let w = &self.w[j0 * n_in..][..ROWS * n_in];
+                let z = &mut z[j0 * CELLS..][..ROWS * CELLS];
+                rows_block::<ROWS>(w, &self.bias[j0..j0 + ROWS], a, z);
+                j0 += ROWS;
+            }
+            while j0 < n_out {
+                let w = &self.w[j0 * n_in..][..n_in];
+                rows_block::<1>(w, &self.bias[j0..=j0], a, &mut z[j0 * CELLS..][..CELLS]);
+                j0 += 1;
+            }
+        }
+    }
+}
+
+/// R neurons over one block of cells: `w` holds their weights k by k (R a k), `a` the block's
+/// a^{l−1} (CELLS a k), `z` receives R × CELLS weighted inputs. The sums live in pairs of lanes.
+#[inline(always)]
+fn rows_block<const R: usize>(w: &[f64], bias: &[f64], a: &[f64], z: &mut [f64]) {
+    const PAIRS: usize = CELLS / 2;
+    let mut acc: [[Pair; PAIRS]; R] = std::array::from_fn(|r| [Pair::splat(bias[r]); PAIRS]);
+    let (w, _) = w.as_chunks::<R>();
+    let (a, _) = a.as_chunks::<CELLS>();
+    for (w_k, a_k) in w.iter().zip(a) {
+        let a_k: [Pair; PAIRS] = std::array::from_fn(|p| Pair::load(&a_k[2 * p..]));
+        for (acc, &w_jk) in acc.iter_mut().zip(w_k) {
+            let w_jk = Pair::splat(w_jk);
+            for (acc, &a) in acc.iter_mut().zip(&a_k) {
+                *acc = acc.add(w_jk.mul(a));
+            }
+        }
+    }
+    for (z, acc) in z.chunks_exact_mut(CELLS).zip(&acc) {
+        for (p, acc) in acc.iter().enumerate() {
+            acc.store(&mut z[2 * p..]);
+        }
+    }
+}
+
+/// Two f64 lanes: one simd128 vector in wasm (where the compiler does not find these blocks
+/// by itself), a pair of numbers elsewhere. Either way a product then a sum, each rounded:
+/// the same numbers on every target.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[derive(Clone, Copy)]
+struct Pair(core::arch::wasm32::v128);
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+impl Pair {
+    #[inline(always)]
+    fn splat(x: f64) -> Pair {
+        Pair(core::arch::wasm32::f64x2_splat(x))
+    }
+    /// The first two numbers of `s`.
+    #[inline(always)]
+    fn load(s: &[f64]) -> Pair {
+        let s: &[f64; 2] = s[..2].try_into().expect("two numbers");
+        // SAFETY: `s` is 16 readable bytes; wasm loads need no alignment.
+        Pair(unsafe { core::arch::wasm32::v128_load(s.as_ptr().cast()) })
+    }
+    /// Into the first two numbers of `d`.
+    #[inline(always)]
+    fn store(self, d: &mut [f64]) {
+        let d: &mut [f64; 2] = (&mut d[..2]).try_into().expect("two numbers");
+        // SAFETY: `d` is 16 writable bytes, borrowed exclusively; wasm stores need no alignment.
+        unsafe { core::arch::wasm32::v128_store(d.as_mut_ptr().cast(), self.0) }
+    }
+    #[inline(always)]
+    fn mul(self, o: Pair) -> Pair {
+        Pair(core::arch::wasm32::f64x2_mul(self.0, o.0))
+    }
+    #[inline(always)]
+    fn add(self, o: Pair) -> Pair {
+        Pair(core::arch::wasm32::f64x2_add(self.0, o.0))
+    }
+}
+
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+#[derive(Clone, Copy)]
+struct Pair([f64; 2]);
+
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+impl Pair {
+    #[inline(always)]
+    fn splat(x: f64) -> Pair {
+        Pair([x, x])
+    }
+    #[inline(always)]
+    fn load(s: &[f64]) -> Pair {
+        Pair([s[0], s[1]])
+    }
+    #[inline(always)]
+    fn store(self, d: &mut [f64]) {
+        d[..2].copy_from_slice(&self.0);
+    }
+    #[inline(always)]
+    fn mul(self, o: Pair) -> Pair {
+        Pair([self.0[0] * o.0[0], self.0[1] * o.0[1]])
+    }
+    #[inline(always)]
+    fn add(self, o: Pair) -> Pair {
+        Pair([self.0[0] + o.0[0], self.0[1] + o.0[1]])
+    }
+}
+
+/// a = σ(z) in place, one plain loop per activation so each vectorises. tanh(z) is drawn as
+/// 2σ(2z) − 1: three passes over a tile already in the cache, and σ's code only once.
+fn activate(act: Activation, z: &mut [f64]) {
+    match act {
+        Activation::Sigmoid => sigma_all(z),
+        Activation::Tanh => {
+            z.iter_mut().for_each(|v| *v *= 2.0);
+            sigma_all(z);
+            z.iter_mut().for_each(|v| *v = 2.0 * *v - 1.0);
+        }
+        // Written as a comparison: f64::max becomes a call per value in wasm. NaN gives 0.
+        Activation::Relu => z
+            .iter_mut()
+            .for_each(|v| *v = if *v > 0.0 { *v } else { 0.0 }),
+        Activation::Linear => {}
+    }
+}
+
+/// σ of every value, CELLS at a time (a tile's buffers are whole blocks; a shorter tail goes
+/// through the same code, so the wasm holds σ's loop once).
+fn sigma_all(z: &mut [f64]) {
+    let (blocks, tail) = z.as_chunks_mut::<CELLS>();
+    sigma_blocks(blocks);
+    if !tail.is_empty() {
+        let mut block = [[0.0; CELLS]];
+        block[0][..tail.len()].copy_from_slice(tail);
+        sigma_blocks(&mut block);
+        tail.copy_from_slice(&block[0][..tail.len()]);
+    }
+}
+
+/// Block by block, so the compiler interleaves the CELLS independent σ's of a block (their
+/// long chains of dependent operations overlap) rather than running one vector at a time.
+#[inline(never)]
+fn sigma_blocks(blocks: &mut [[f64; CELLS]]) {
+    for block in blocks {
+        for v in block {
+            *v = sigma(*v);
+        }
+    }
+}
+
+/// e^v for every value (each within ±708), the loop compiled once.
+#[inline(never)]
+fn exp_all(values: &mut [f64]) {
+    values.iter_mut().for_each(|v| *v = exp_in_range(*v));
+}
+
+/// σ(z) = 1 / (1 + e^{−z}) for the pictures: activation::sigmoid's function to 1e-15, in
+/// plain arithmetic and comparisons only (no f64::max, which wasm turns into a call per
+/// lane), so the loops over a tile stay in simd128. With e = e^{−|z|} it is 1/(1 + e) for
+/// z ≥ 0 and e/(1 + e) below; a NaN z (a network gone to ±∞) gives 0, as sigmoid does.
+#[inline(always)]
+fn sigma(z: f64) -> f64 {
+    let x = -z.abs();
+    // e^x for x ≥ −708 is at least 3e-308; below, σ is 0 or 1 to far beyond f64's precision.
+    let e = exp_in_range(if x >= -708.0 { x } else { -708.0 });
+    let s = 1.0 / (1.0 + e);
+    if z >= 0.0 {
+        s
+    } else {
+        e * s
+    }
+}
+
+/// e^x for −708 ≤ x ≤ 708, within a few units in the last place.
+#[inline(always)]
+fn exp_in_range(x: f64) -> f64 {
+    // x = n ln 2 + r with |r| ≤ ln2/2: n by adding and subtracting 1.5·2^52 (exact rounding
+    // in plain arithmetic), ln 2 split so that n·LN2_HI is exact.
+    const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+    const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
+    const ROUNDER: f64 = 6_755_399_441_055_744.0;
+    let shifted = x * std::f64::consts::LOG2_E + ROUNDER;
+    let n = shifted - ROUNDER;
+    let r = (x - n * LN2_HI) - n * LN2_LO;
+    // e^r by its Taylor polynomial of degree 12 (the remainder is below e^0.35 · 0.35^13 / 13!
+    // ≈ 3e-16 of e^r), summed in Estrin's order: pairs, then pairs of pairs, with r², r⁴, r⁸,
+    // so the additions do not wait on one another as Horner's 12 in a row would.
+    const C: [f64; 13] = [
+        1.0,
+        1.0,
+        1.0 / 2.0,
+        1.0 / 6.0,
+        1.0 / 24.0,
+        1.0 / 120.0,
+        1.0 / 720.0,
+        1.0 / 5_040.0,
+        1.0 / 40_320.0,
+        1.0 / 362_880.0,
+        1.0 / 3_628_800.0,
+        1.0 / 39_916_800.0,
+        1.0 / 479_001_600.0,
+    ];
+    let r2 = r * r;
+    let r4 = r2 * r2;
+    let r8 = r4 * r4;
+    let q0 = (C[0] + C[1] * r) + (C[2] + C[3] * r) * r2;
+    let q1 = (C[4] + C[5] * r) + (C[6] + C[7] * r) * r2;
+    let q2 = (C[8] + C[9] * r) + (C[10] + C[11] * r) * r2;
+    let p = (q0 + q1 * r4) + (q2 + C[12] * r4) * r8;
+    // 2^n from its exponent bits (n is in −1022..=1022, so 2^n is a normal number).
+    let n_int = shifted.to_bits().wrapping_sub(ROUNDER.to_bits());
+    p * f64::from_bits(n_int.wrapping_add(1023) << 52)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Cost, Init};
+
+    /// Every neuron's activation at every cell, in f64, as `grid` lays them out.
+    fn grid_f64(net: &Network, res: usize, b: Bounds) -> Vec<f64> {
+        check(net, res, b).unwrap();
+        let mut out = vec![f64::NAN; grid_len(net, res)];
+        let cells = res * res;
+        each_tile(net, res, b, |neuron, cell, count, tile| {
+            for j in 0..tile.neurons {
+                let values: Vec<f64> = tile.blocks(j).flatten().copied().collect();
+                out[(neuron + j) * cells + cell..][..count].copy_from_slice(&values[..count]);
+            }
+        });
+        out
+    }
+
+    /// Every cell of `grid_f64` against the network's own forward pass, to 1e-12.
+    fn assert_forward_everywhere(net: &Network, res: usize, b: Bounds, what: &str) {
+        let grid = grid_f64(net, res, b);
+        let cells = res * res;
+        let (dx, dy) = (
+            (b.x_max - b.x_min) / res as f64,
+            (b.y_max - b.y_min) / res as f64,
+        );
+        for c in 0..cells {
+            let x = b.x_min + ((c % res) as f64 + 0.5) * dx;
+            let y = b.y_max - ((c / res) as f64 + 0.5) * dy;
+            let ff = net.forward(&[x, y]).unwrap();
+            let mut n = 0;
+            for a in &ff.activations[1..] {
+                for &v in a.iter() {
+                    let got = grid[n * cells + c];
+                    assert!(
+                        (got - v).abs() <= 1e-12 || (got.is_nan() && v.is_nan()),
+                        "{what} res {res} neuron {n} cell {c}: {got} vs {v}"
+                    );
+                    n += 1;
+                }
+            }
+        }
+    }
+
+    /// The grid, cell by cell, from the network's own forward pass: the same numbers to 1e-12
+    /// for every activation and for widths that do and do not fill a block of rows or a tile.
+    #[test]
+    fn heatmap_equals_forward_at_every_cell() {
+        let b = Bounds {
+            x_min: -1.5,
+            x_max: 1.0,
+            y_min: -0.75,
+            y_max: 2.0,
+        };
+        for act in Activation::ALL {
+            for (sizes, res) in [
+                (vec![2, 8, 8, 8, 1], 13),
+                (vec![2, 3, 5, 2], 9),
+                (vec![2, 16, 1], 8),
+                (vec![2, 1], 1),
+            ] {
+                for cost in [Cost::Quadratic, Cost::CrossEntropy] {
+                    let net = Network::random(&sizes, 4, act, cost, Init::Standard).unwrap();
+                    assert_forward_everywhere(&net, res, b, &format!("{act:?} {cost:?} {sizes:?}"));
+                    let grid = grid_f64(&net, res, b);
+                    // The f32 grid is the same numbers, rounded.
+                    let f32s = super::grid(&net, res, b).unwrap();
+                    assert_eq!(f32s.len(), grid.len());
+                    assert!(f32s.iter().zip(&grid).all(|(&s, &d)| s == d as f32));
+                }
+            }
+        }
+    }
+
+    /// Layer 2 from its row and column exps when they stay within e^{±354}, computed like the
+    /// other layers when they do not: exact either way, on both sides of the limit.
+    #[test]
+    fn heatmap_layer_two_near_and_beyond_the_exp_limit() {
+        let b = Bounds {
+            x_min: -1.0,
+            x_max: 1.0,
+            y_min: -1.0,
+            y_max: 1.0,
+        };
+        for act in [Activation::Sigmoid, Activation::Tanh] {
+            let scale = if act == Activation::Tanh { 2.0 } else { 1.0 };
+            // s·|w·x| at the outer cells (|x| = 0.95) reaches 342 (within the limit), then 361
+            // (beyond it); last a weight so large that z itself is far outside any exp.
+            for (w1, w2, bias) in [(360.0, -3.0, 10.0), (380.0, 0.5, -2.0), (0.2, -1e5, 3.0)] {
+                let mut net =
+                    Network::random(&[2, 3, 2], 9, act, Cost::Quadratic, Init::Standard).unwrap();
+                net.weights[0][(1, 0)] = w1 / scale;
+                net.weights[0][(1, 1)] = w2 / scale;
+                net.biases[0][1] = bias / scale;
+                let first = FirstLayer::new(&net, &[-0.95, 0.0, 0.5, 0.95], &[0.95, -0.95]);
+                assert_eq!(
+                    first.separable,
+                    w1 < 370.0 && w2.abs() < 370.0,
+                    "{act:?} w {w1}, {w2}"
+                );
+                assert_forward_everywhere(&net, 20, b, &format!("{act:?} w {w1}, {w2}"));
+            }
+        }
+    }
+
+    #[test]
+    fn heatmap_exp_agrees_with_the_standard_library() {
+        for i in -708_000..=708_000 {
+            let x = i as f64 * 1e-3 + 1.234e-4;
+            let x = x.clamp(-708.0, 708.0);
+            let (got, want) = (exp_in_range(x), x.exp());
+            assert!(
+                ((got - want) / want).abs() <= 1e-15,
+                "e^{x} = {got}, exp gives {want}"
+            );
+        }
+    }
+
+    /// The pictures' σ is the training's σ to 1e-15 everywhere, ±∞ and NaN included.
+    #[test]
+    fn heatmap_sigma_equals_the_sigmoid() {
+        use crate::activation::sigmoid;
+        let mut zs: Vec<f64> = (-800_000..=800_000).map(|i| i as f64 * 1e-3).collect();
+        zs.extend([
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MAX,
+            f64::MIN,
+            708.5,
+            -708.5,
+            1e-300,
+        ]);
+        for z in zs {
+            let (got, want) = (sigma(z), sigmoid(z));
+            assert!(
+                (got - want).abs() <= 1e-15,
+                "σ({z}) = {got}, sigmoid gives {want}"
+            );
+        }
+        assert_eq!(sigma(f64::NAN), sigmoid(f64::NAN));
+    }
+
+    #[test]
+    fn heatmap_refuses_bad_arguments() {
+        let net = Network::random(
+            &[2, 3, 1],
+            1,
+            Activation::Sigmoid,
+            Cost::Quadratic,
+            Init::Standard,
+        )
+        .unwrap();
+        let ok = Bounds {
+            x_min: -1.0,
+            x_max: 1.0,
+            y_min: -1.0,
+            y_max: 1.0,
+        };
+        assert!(grid(&net, 0, ok).is_err());
+        assert!(grid(&net, MAX_GRID + 1, ok).is_err());
+        assert!(grid(&net, MAX_GRID, ok).is_ok());
+        assert!(grid(&net, 4, Bounds { x_min: 1.0, ..ok }).is_err());
+        assert!(grid(&net, 4, Bounds { y_max: 2e6, ..ok }).is_err());
+        assert!(grid(
+            &net,
+            4,
+            Bounds {
+                y_min: f64::NAN,
+                ..ok
+            }
+        )
+        .is_err());
+        let three = Network::random(
+            &[3, 2, 1],
+            1,
+            Activation::Sigmoid,
+            Cost::Quadratic,
+            Init::Standard,
+        )
+        .unwrap();
+        assert!(grid(&three, 4, ok)
+            .unwrap_err()
+            .message
+            .contains("2 inputs"));
+        // A legal network with thousands of neurons: refused at 256², not a 1.3 GB allocation.
+        let mut sizes = vec![2];
+        sizes.extend([1024, 1].repeat(4));
+        let wide = Network::random(
+            &sizes,
+            1,
+            Activation::Sigmoid,
+            Cost::Quadratic,
+            Init::Standard,
+        )
+        .unwrap();
+        let err = grid(&wide, MAX_GRID, ok).unwrap_err().message;
+        assert!(err.contains("4100 neurons × 256²"), "{err}");
+        assert!(err.contains("lower the resolution"), "{err}");
+        assert!(grid(&wide, 60, ok).is_ok());
+    }
 }

@@ -627,17 +627,56 @@ impl JsNetwork {
 
     /// Every neuron's activation over a `resolution`² grid of the plane (see `heatmap::grid`).
     pub fn heatmap(&self, resolution: JsValue, bounds: JsValue) -> Result<Float32Array, JsValue> {
-        let res = count(&resolution, "resolution", None, 1, crate::limits::MAX_GRID)?;
-        let get = |k: &str, d: f64| number_or(&field(&bounds, k), k, Some(d));
-        let b = Bounds {
-            x_min: get("xMin", -1.0)?,
-            x_max: get("xMax", 1.0)?,
-            y_min: get("yMin", -1.0)?,
-            y_max: get("yMax", 1.0)?,
-        };
+        let (res, b) = heatmap_args(&resolution, &bounds)?;
         let grid = heatmap::grid(&self.net, res, b).map_err(js_error)?;
         Ok(Float32Array::from(&grid[..]))
     }
+
+    /// `heatmap` written into `out`, a Float32Array of exactly (neurons after the input) ×
+    /// resolution² numbers that the caller keeps from frame to frame: no new array per call.
+    #[wasm_bindgen(js_name = heatmapInto)]
+    pub fn heatmap_into(
+        &self,
+        out: JsValue,
+        resolution: JsValue,
+        bounds: JsValue,
+    ) -> Result<(), JsValue> {
+        let (res, b) = heatmap_args(&resolution, &bounds)?;
+        heatmap::check(&self.net, res, b).map_err(js_error)?;
+        let len = heatmap::grid_len(&self.net, res);
+        let out = match out.dyn_ref::<Float32Array>() {
+            Some(o) if o.length() as usize == len => o,
+            Some(o) => {
+                return fail(format!(
+                    "heatmapInto needs a Float32Array of {len} numbers (every neuron after the input × resolution²), got one of {}",
+                    o.length()
+                ))
+            }
+            None => {
+                return fail(format!(
+                    "heatmapInto needs a Float32Array of {len} numbers to write into, got {}",
+                    describe(&out)
+                ))
+            }
+        };
+        let grid = heatmap::grid(&self.net, res, b).map_err(js_error)?;
+        out.copy_from(&grid);
+        Ok(())
+    }
+}
+
+/// The resolution and `{ xMin, xMax, yMin, yMax }` (each defaulting to the square [−1, 1]²)
+/// that `heatmap` and `heatmapInto` take.
+fn heatmap_args(resolution: &JsValue, bounds: &JsValue) -> Result<(usize, Bounds), JsValue> {
+    let res = count(resolution, "resolution", None, 1, crate::limits::MAX_GRID)?;
+    let get = |k: &str, d: f64| number_or(&field(bounds, k), k, Some(d));
+    let b = Bounds {
+        x_min: get("xMin", -1.0)?,
+        x_max: get("xMax", 1.0)?,
+        y_min: get("yMin", -1.0)?,
+        y_max: get("yMax", 1.0)?,
+    };
+    Ok((res, b))
 }
 
 /// A 2-D data set: `{ kind, n, noise, trainShare, seed }` → `{ train, test }` of `{ x, label }`.

@@ -38,8 +38,16 @@ const laterModules = () =>
 
 const $ = (id) => document.getElementById(id);
 
-/** Every neuron's activation over the plane: one Rust call each time the drawn weights change. */
-const HEATMAP_RES = 50;
+/**
+ * Every neuron's activation over the plane: one Rust call each time the drawn weights change,
+ * on a grid of 100 × 100 cells, or coarser (down to 50 × 50) for networks so large that it
+ * would cost more than 100² cells × 25 neurons (about 1.5 ms).
+ */
+const HEATMAP_BUDGET = 100 * 100 * 25;
+const heatmapRes = (neurons) => Math.max(50, Math.min(100, Math.floor(Math.sqrt(HEATMAP_BUDGET / neurons))));
+const PLANE = Object.freeze({ xMin: -1, xMax: 1, yMin: -1, yMax: 1 });
+/** The heatmap's numbers: heatmapInto rewrites this one array, so no new 1 MB array per frame. */
+let heatmapGrid = new Float32Array(0);
 
 /** The wasm module's memory, read (never kept as a view) by window.__app.wasmMemoryBytes. */
 let wasmMemory = null;
@@ -48,7 +56,12 @@ let wasmMemory = null;
 function derive(state, changed) {
   if (state.viewNet && (changed.has('viewParams') || changed.has('viewNet') || !state.heatmap)) {
     const sizes = Array.from(state.viewNet.sizes);
-    state.heatmap = { res: HEATMAP_RES, sizes, grid: state.viewNet.heatmap(HEATMAP_RES, { xMin: -1, xMax: 1, yMin: -1, yMax: 1 }) };
+    const neurons = sizes.slice(1).reduce((s, n) => s + n, 0);
+    const res = heatmapRes(neurons);
+    if (heatmapGrid.length !== neurons * res * res) heatmapGrid = new Float32Array(neurons * res * res);
+    state.viewNet.heatmapInto(heatmapGrid, res, PLANE);
+    // A new object each time (views compare it), over the same array (always the newest numbers).
+    state.heatmap = { res, sizes, grid: heatmapGrid };
     changed.add('heatmap');
   }
   const inputs = ['probe', 'viewNet', 'viewParams', 'data'];

@@ -40,6 +40,26 @@ function text(e, value) {
   }
 }
 
+/**
+ * The strings an edge's two attributes take, made once each: a redraw with every weight new
+ * sets 2 attributes on each of up to 1,360 lines, and building the text each time (toFixed,
+ * templates) cost more than setting it. `key` packs r, g, b (8 bits each) and the opacity in
+ * hundredths above them.
+ */
+const strokeTexts = new Map();
+function strokeText(key) {
+  let v = strokeTexts.get(key);
+  if (v === undefined) {
+    if (strokeTexts.size >= 50_000) strokeTexts.clear();
+    const alpha = Math.floor(key / 2 ** 24);
+    v = `rgba(${(key >> 16) & 255}, ${(key >> 8) & 255}, ${key & 255}, ${(alpha / 100).toFixed(2)})`;
+    strokeTexts.set(key, v);
+  }
+  return v;
+}
+const hundredthsTexts = [];
+const hundredthsText = (n) => hundredthsTexts[n] ?? (hundredthsTexts[n] = (n / 100).toFixed(2));
+
 /** Where every neuron sits for `sizes` in a W × H box; layers are evenly spaced columns. */
 export function layout(sizes, W, H) {
   const top = 46;
@@ -75,9 +95,14 @@ function build(svg, sizes, geo) {
         const pos = { x1: geo.xs[i], y1: geo.ys[i][k], x2: geo.xs[i + 1], y2: geo.ys[i + 1][j] };
         const len = Math.hypot(pos.x2 - pos.x1, pos.y2 - pos.y1);
         const data = { 'data-l': i + 2, 'data-j': j + 1, 'data-k': k + 1 };
+        // The line's stroke and stroke-width as Attr nodes: setting their value skips looking
+        // the attribute up by name, on the path that sets 2 of them per edge per redraw.
+        const line = el('line', { ...pos, class: 'edge', ...data, stroke: 'none', 'stroke-width': '0' }, groups.edges);
         edges[i][j].push({
           glow: el('line', { ...pos, class: 'glow' }, groups.glows),
-          line: el('line', { ...pos, class: 'edge', ...data }, groups.edges),
+          line,
+          stroke: line.getAttributeNode('stroke'),
+          strokeWidth: line.getAttributeNode('stroke-width'),
           flow: el('line', { ...pos, class: 'flow', 'stroke-dasharray': `${len} ${len}` }, groups.flows),
           len,
         });
@@ -236,14 +261,17 @@ export function createNetworkView(svg, caption) {
     const [r, g, b] = weightRGB(w);
     // With many edges, weak ones fade further so the strong paths stay readable. The opacity
     // rides in the colour (one attribute to set, not two); steps of 0.01 cannot be seen.
-    const alpha = (fade + (1 - fade) * s).toFixed(2);
-    const rgb = ((r | 0) << 16) | ((g | 0) << 8) | (b | 0);
-    if (rgb !== e.rgb || alpha !== e.alpha) {
-      e.rgb = rgb;
-      e.alpha = alpha;
-      e.line.setAttribute('stroke', `rgba(${r | 0}, ${g | 0}, ${b | 0}, ${alpha})`);
+    const alpha = Math.round((fade + (1 - fade) * s) * 100);
+    const key = ((r | 0) << 16) | ((g | 0) << 8) | (b | 0) | (alpha << 24);
+    if (key !== e.key) {
+      e.key = key;
+      e.stroke.value = strokeText(key);
     }
-    put(e.line, 'stroke-width', width.toFixed(2));
+    const hundredths = Math.round(width * 100);
+    if (hundredths !== e.hundredths) {
+      e.hundredths = hundredths;
+      e.strokeWidth.value = hundredthsText(hundredths);
+    }
   }
 
   function drawGlow(e, glow, rel, width, reveal) {

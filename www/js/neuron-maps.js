@@ -7,6 +7,8 @@ import { activationRGB } from './colors.js';
 const canvas = document.createElement('canvas');
 const ctx = canvas.getContext('2d');
 const inputCache = new Map();
+/** Cells along a thumbnail's side (at most; every step-th cell of the grid). */
+const THUMB = 25;
 
 /** Paints value(col, row) ∈ [lo, hi] on a size × size picture and returns it as a PNG URL. */
 function paint(size, value, [lo, hi]) {
@@ -25,7 +27,7 @@ function paint(size, value, [lo, hi]) {
 
 /** Picture of neuron `index` (counting from the first neuron of layer 2) from state.heatmap. */
 export function neuronMapURL({ res, grid }, index, range) {
-  const step = res > 32 ? 2 : 1; // half resolution is plenty for a thumbnail
+  const step = Math.max(1, Math.floor(res / THUMB)); // a thumbnail needs no more
   const size = Math.floor(res / step);
   const offset = index * res * res;
   return paint(size, (col, row) => grid[offset + row * step * res + col * step], range);

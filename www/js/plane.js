@@ -13,6 +13,45 @@ const LUT_SIZE = 1024;
 const LUT = new Uint8ClampedArray(LUT_SIZE * 3);
 for (let i = 0; i < LUT_SIZE; i++) LUT.set(heatmapRGB(i / (LUT_SIZE - 1)).map(Math.round), i * 3);
 
+/**
+ * Draws `text` with its baseline at (x, y) — left- or right-aligned, filled, optionally with a
+ * 3 px halo — by copying it from a canvas of its own, drawn once per text, font and colours.
+ * Drawing text (or setting the font) on a canvas in the document makes Chromium restyle the
+ * page on the spot, which during Play meant styling the network view's changes twice a frame.
+ */
+const labels = new Map();
+function label(ctx, text, x, y, { font, fill, halo = null, align = 'left' }) {
+  const dpr = window.devicePixelRatio || 1;
+  const key = `${dpr}|${font}|${fill}|${halo}|${text}`;
+  let l = labels.get(key);
+  if (!l) {
+    if (labels.size >= 500) labels.clear(); // a probe dragged over many values: start again
+    const c = document.createElement('canvas');
+    const g = c.getContext('2d');
+    g.font = font;
+    const m = g.measureText(text);
+    const pad = 3; // room for the halo
+    const ascent = Math.ceil(m.fontBoundingBoxAscent);
+    l = { c, width: Math.ceil(m.width) + 2 * pad, height: ascent + Math.ceil(m.fontBoundingBoxDescent) + 2 * pad, pad, ascent };
+    c.width = Math.ceil(l.width * dpr);
+    c.height = Math.ceil(l.height * dpr);
+    g.scale(dpr, dpr);
+    g.font = font; // (a new size resets the context)
+    if (halo) {
+      g.lineWidth = 3;
+      g.strokeStyle = halo;
+      g.strokeText(text, pad, pad + ascent);
+    }
+    g.fillStyle = fill;
+    g.fillText(text, pad, pad + ascent);
+    labels.set(key, l);
+  }
+  const left = align === 'right' ? x - l.width + l.pad : x - l.pad;
+  // On whole device pixels, so the copy is as sharp as text drawn in place.
+  const snap = (v) => Math.round(v * dpr) / dpr;
+  ctx.drawImage(l.c, snap(left), snap(y - l.ascent - l.pad), l.c.width / dpr, l.c.height / dpr);
+}
+
 export function createPlane(canvas, { onProbe }) {
   const ctx = canvas.getContext('2d');
   const cells = document.createElement('canvas');
@@ -130,10 +169,7 @@ export function createPlane(canvas, { onProbe }) {
       ctx.strokeStyle = `rgba(${r}, ${g}, ${b}, ${focused ? 1 : 0.85})`;
       ctx.stroke();
       if (focused || state.source === 'mean' || state.phase !== 'idle') {
-        ctx.fillStyle = `rgb(${r}, ${g}, ${b})`;
-        ctx.font = `${focused ? 'bold ' : ''}10px system-ui, sans-serif`;
-        ctx.textAlign = 'left';
-        ctx.fillText(String(n + 1), px + 8, py - 7);
+        label(ctx, String(n + 1), px + 8, py - 7, { font: `${focused ? 'bold ' : ''}10px system-ui, sans-serif`, fill: `rgb(${r}, ${g}, ${b})` });
       }
     });
   }
@@ -156,15 +192,13 @@ export function createPlane(canvas, { onProbe }) {
     const out = state.probeBP?.a.at(-1);
     if (out) {
       const text = `aᴸ = ${out.map((v) => fmt(v, 2)).join(', ')}`;
-      ctx.font = '12px system-ui, sans-serif';
-      ctx.textAlign = px > size - 90 ? 'right' : 'left';
-      const tx = px > size - 90 ? px - 14 : px + 14;
-      const ty = py < 24 ? py + 22 : py - 12;
-      ctx.lineWidth = 3;
-      ctx.strokeStyle = 'rgba(255, 255, 255, 0.9)';
-      ctx.strokeText(text, tx, ty);
-      ctx.fillStyle = '#1d2330';
-      ctx.fillText(text, tx, ty);
+      const right = px > size - 90;
+      label(ctx, text, right ? px - 14 : px + 14, py < 24 ? py + 22 : py - 12, {
+        font: '12px system-ui, sans-serif',
+        fill: '#1d2330',
+        halo: 'rgba(255, 255, 255, 0.9)',
+        align: right ? 'right' : 'left',
+      });
     }
   }
 
