@@ -102,6 +102,31 @@ impl Workspace {
         self.step(net, indices.iter().map(|&i| &data[i]), eta, lambda, n)
     }
 
+    /// `update_indices` for arguments the caller has already checked: η, λ, n and every
+    /// example of `data` against the network (`train::sgd_epoch` checks them once per epoch).
+    /// Indices are still checked, and an empty or oversized batch refused.
+    pub(crate) fn step_on_checked(
+        &mut self,
+        net: &mut Network,
+        data: &[Example],
+        indices: &[usize],
+        eta: f64,
+        lambda: f64,
+        n: usize,
+    ) -> Result<f64> {
+        if indices.is_empty() || indices.len() > crate::limits::MAX_BATCH {
+            return crate::limits::check_step_args(indices.len(), eta, lambda, n).map(|_| 0.0);
+        }
+        if let Some(c) = indices.iter().position(|&i| i >= data.len()) {
+            return Err(Error::new(format!(
+                "indices[{c}] must be below the data set's size {}, got {}",
+                data.len(),
+                indices[c]
+            )));
+        }
+        self.step(net, indices.iter().map(|&i| &data[i]), eta, lambda, n)
+    }
+
     /// The step itself, on examples already checked against the network.
     fn step<'a>(
         &mut self,
@@ -205,10 +230,7 @@ impl Workspace {
             let (lower, upper) = self.deltas.split_at_mut(i);
             let below = &mut lower[i - 1];
             gemm_set(n_prev, n_l, m, w_t, &upper[0], below);
-            let act = net.layer_activation(i - 1);
-            for (d, &a) in below.iter_mut().zip(&self.activations[i]) {
-                *d *= prime_from_output(act, a);
-            }
+            times_prime_in_place(net.layer_activation(i - 1), below, &self.activations[i]);
         }
         finite
     }
@@ -237,11 +259,20 @@ impl Workspace {
 /// a = σ(z) over a buffer, with the match outside the loop.
 fn apply_in_place(act: Activation, v: &mut [f64]) {
     match act {
-        Activation::Sigmoid => v
-            .iter_mut()
-            .for_each(|z| *z = crate::activation::sigmoid(*z)),
+        Activation::Sigmoid => crate::activation::sigmoid_in_place(v),
         Activation::Tanh => v.iter_mut().for_each(|z| *z = z.tanh()),
         Activation::Relu => v.iter_mut().for_each(|z| *z = z.max(0.0)),
+        Activation::Linear => {}
+    }
+}
+
+/// d ← d ⊙ σ′(z), with σ′ read off a = σ(z), the match outside the loop.
+fn times_prime_in_place(act: Activation, d: &mut [f64], a: &[f64]) {
+    let pairs = d.iter_mut().zip(a);
+    match act {
+        Activation::Sigmoid => pairs.for_each(|(d, &a)| *d *= a * (1.0 - a)),
+        Activation::Tanh => pairs.for_each(|(d, &a)| *d *= 1.0 - a * a),
+        Activation::Relu => pairs.for_each(|(d, &a)| *d *= if a > 0.0 { 1.0 } else { 0.0 }),
         Activation::Linear => {}
     }
 }
