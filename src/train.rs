@@ -93,7 +93,7 @@ pub fn sgd_epoch(
             "the data set must hold at least one example, got none",
         ));
     }
-    if let Some(i) = data.iter().position(|e| !net.accepts(e)) {
+    if let Some(i) = data.iter().position(|e| !crate::workspace::accepts(net, e)) {
         let e = &data[i];
         net.check_example(
             &e.x,

@@ -66,7 +66,11 @@ impl Workspace {
         lambda: f64,
         n: usize,
     ) -> Result<f64> {
-        net.check_step(batch, eta, lambda, n)?;
+        crate::limits::check_step_args(batch.len(), eta, lambda, n)?;
+        if !batch.iter().all(|e| accepts(net, e)) {
+            // Only for a bad batch: the same checks again, to name what is wrong.
+            net.check_step(batch, eta, lambda, n)?;
+        }
         self.step(net, batch.iter(), eta, lambda, n)
     }
 
@@ -90,7 +94,7 @@ impl Workspace {
                 ))
             })?;
             // The names are built only for a bad example, so a good step allocates nothing.
-            if !net.accepts(e) {
+            if !accepts(net, e) {
                 net.check_example(
                     &e.x,
                     &e.y,
@@ -254,6 +258,32 @@ impl Workspace {
         }
         Ok(mean_cost)
     }
+}
+
+/// `Network::accepts` (the shapes, finite numbers, y in [0, 1] for cross-entropy), with the
+/// finiteness of x tested branch-free so that it vectorises: 784 inputs cost a few hundred
+/// instructions instead of a few thousand.
+pub(crate) fn accepts(net: &Network, e: &Example) -> bool {
+    let n_out = net.sizes[net.sizes.len() - 1];
+    let y_ok = match net.cost {
+        Cost::CrossEntropy => e.y.iter().all(|y| (0.0..=1.0).contains(y)),
+        Cost::Quadratic => all_finite(&e.y),
+    };
+    e.x.len() == net.sizes[0] && e.y.len() == n_out && all_finite(&e.x) && y_ok
+}
+
+/// Whether every number is finite: v·0 is ±0 for a finite v and NaN otherwise, so the sum of
+/// them all is 0 exactly when every one is finite.
+fn all_finite(v: &[f64]) -> bool {
+    let mut acc = [0.0f64; 4];
+    let chunks = v.chunks_exact(4);
+    let rest: f64 = chunks.remainder().iter().map(|x| x * 0.0).sum();
+    for c in chunks {
+        for l in 0..4 {
+            acc[l] += c[l] * 0.0;
+        }
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + rest == 0.0
 }
 
 /// a = σ(z) over a buffer, with the match outside the loop.
