@@ -155,12 +155,13 @@ fn product(ops: Operands, start: Start, c: *mut f64) -> bool {
         // with; the operands were checked against their slices.
         return unsafe { product_avx2(ops, start, c) };
     }
-    // wasm: blocks of 4 rows (two 128-bit vectors) × 5 columns, 10 accumulators; V8 keeps
-    // one of x64's 16 vector registers for itself, and a multiply needs a temporary.
+    // wasm: blocks of 4 rows (two 128-bit vectors) × 4 columns, 8 accumulators. V8 keeps
+    // some of x64's 16 vector registers for itself and a multiply needs a temporary: with 10
+    // accumulators (× 5 columns) its code kept four of them on the stack.
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     {
         // SAFETY: the operands were checked against their slices.
-        unsafe { blocks::<simd128::F64x2, 2, 5>(ops, start, c) }
+        unsafe { blocks::<simd128::F64x2, 2, 4>(ops, start, c) }
     }
     #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
     {
