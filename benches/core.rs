@@ -5,6 +5,7 @@
 //! ratio is measured on the same machine at the same moment. Run: `cargo bench --bench core`.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use nndl_backprop::train::{sgd_epoch, EpochRun};
 use nndl_backprop::workspace::Workspace;
 use nndl_backprop::{Activation, Cost, Example, Init, Network};
 use std::hint::black_box;
@@ -50,6 +51,26 @@ fn bench_shape(c: &mut Criterion, label: &str, sizes: &[usize]) {
                             .unwrap(),
                     );
                 }
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    group.bench_function("sgd m=10, a shuffled epoch in one call (sgd_epoch)", |b| {
+        let mut ws = Workspace::new();
+        let mut epoch = 0;
+        b.iter_batched_ref(
+            || net.clone(),
+            |net| {
+                epoch += 1;
+                let run = EpochRun {
+                    mini_batch_size: M,
+                    eta: 0.1,
+                    lambda: 0.0,
+                    n: data.len(),
+                    seed: 0,
+                    epoch,
+                };
+                black_box(sgd_epoch(&mut ws, net, &data, run).unwrap());
             },
             BatchSize::LargeInput,
         )

@@ -87,6 +87,26 @@ pub fn sigmoid(z: f64) -> f64 {
     }
 }
 
+/// σ(z) for every z of a buffer, in place: the same numbers as `sigmoid` one at a time (the
+/// same operations in the same order), four at a time where the CPU has AVX2.
+pub fn sigmoid_in_place(v: &mut [f64]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has just been checked for the feature the function is built with.
+        unsafe { sigmoid_in_place_avx2(v) };
+        return;
+    }
+    v.iter_mut().for_each(|z| *z = sigmoid(*z));
+}
+
+/// The loop compiled with 256-bit vectors (no fused multiply-adds: Rust never fuses on its
+/// own, so every result is bit for bit the scalar one).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn sigmoid_in_place_avx2(v: &mut [f64]) {
+    v.iter_mut().for_each(|z| *z = sigmoid(*z));
+}
+
 /// e^x for x ≤ 0, within a few units in the last place of the exact value (tests hold it to
 /// 1e-15 relative against the standard library), and branch-free so loops over it vectorise.
 ///
@@ -149,5 +169,25 @@ impl FromStr for Activation {
             .ok_or_else(|| {
                 format!("activation must be one of 'sigmoid', 'tanh', 'relu', 'linear', got {s:?}")
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sigmoid_over_a_buffer_is_bit_for_bit_the_scalar_sigmoid() {
+        let zs: Vec<f64> = (-4000..4000)
+            .map(|i| i as f64 * 0.0173)
+            .chain([0.0, -0.0, 745.0, -745.0, 1e300, -1e300, 708.5, -708.5])
+            .collect();
+        for len in [0, 1, 3, 4, 5, 7, 8, 9, zs.len()] {
+            let mut v = zs[..len].to_vec();
+            sigmoid_in_place(&mut v);
+            for (got, &z) in v.iter().zip(&zs) {
+                assert_eq!(got.to_bits(), sigmoid(z).to_bits(), "σ({z})");
+            }
+        }
     }
 }

@@ -1,153 +1,574 @@
-//! The three matrix products backpropagation needs, written out for the shapes it has: a tall
-//! or short weight matrix times a thin batch of m columns. Plain safe Rust that the compiler
-//! turns into SIMD (wasm simd128 in the browser, SSE/AVX natively).
+//! The matrix products backpropagation needs, written out for the shapes it has: a tall or
+//! short weight matrix times a thin batch of m columns, and BP4's outer products summed over
+//! the batch, fused with the SGD update so the weights are streamed once.
 //!
-//! All matrices are column-major slices. Each product keeps an 8 × 4 block of the result in
-//! local accumulators while it runs over the inner dimension, so the hot loop reads each input
-//! once per block and writes nothing until the block is done.
+//! All matrices are column-major. Every product here is one kernel:
+//!
+//!   C = s·P + A·B        (C: rows × cols, A: rows × inner, B: inner × cols)
+//!
+//! where the start P is nothing, a matrix (C itself for C += A·B, or w^l scaled by the weight
+//! decay for the fused update) or one column repeated (the biases b^l), and B is read through
+//! strides so that (a^{l−1})ᵀ needs no copy. The result is cut into blocks of NV vectors of
+//! rows × C columns whose accumulators stay in registers for the whole inner dimension; each
+//! step of the inner loop loads NV vectors of A, broadcasts C numbers of B and issues NV·C
+//! multiply-adds. Rows that do not fill a vector are read with a masked load (and written
+//! through a small buffer), never one row at a time.
+//!
+//! Three instruction sets, one kernel: AVX2 + FMA (chosen at run time on x86-64, 4 lanes),
+//! wasm simd128 (2 lanes, multiply then add: simd128 has no fused multiply-add) and plain
+//! scalar code for anything else.
 
 /// C += A·B, with A `rows` × `inner`, B `inner` × `cols`, C `rows` × `cols`.
 pub fn gemm_acc(rows: usize, inner: usize, cols: usize, a: &[f64], b: &[f64], c: &mut [f64]) {
-    gemm(
-        Dims {
-            rows,
-            inner,
-            add: true,
-        },
-        cols,
-        a,
-        b,
-        c,
-    );
+    let c = c[..rows * cols].as_mut_ptr();
+    // C is both the start and the result: one pointer for both.
+    let start = Start::Matrix {
+        p: c as *const f64,
+        scale: 1.0,
+    };
+    product(Operands::plain(rows, inner, cols, a, b), start, c);
 }
 
 /// C = A·B (C is only written, never read).
 pub fn gemm_set(rows: usize, inner: usize, cols: usize, a: &[f64], b: &[f64], c: &mut [f64]) {
-    gemm(
-        Dims {
-            rows,
-            inner,
-            add: false,
-        },
-        cols,
-        a,
-        b,
-        c,
+    let c = &mut c[..rows * cols];
+    product(
+        Operands::plain(rows, inner, cols, a, b),
+        Start::Zero,
+        c.as_mut_ptr(),
     );
 }
 
-fn gemm(dims: Dims, cols: usize, a: &[f64], b: &[f64], c: &mut [f64]) {
-    let (rows, inner) = (dims.rows, dims.inner);
-    let (a, b, c) = (
-        &a[..rows * inner],
-        &b[..inner * cols],
-        &mut c[..rows * cols],
-    );
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
-        // SAFETY: the CPU has just been checked for both features the function is built with.
-        unsafe { gemm_acc_avx2(dims, a, b, c) };
-        return;
-    }
-    columns::<false, 4>(dims, a, b, c);
-}
-
-/// The same loops compiled for AVX2 with fused multiply-adds: 8 × 4 blocks in 256-bit
-/// registers. Fusing rounds once instead of twice, a difference far below 1e-12.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn gemm_acc_avx2(d: Dims, a: &[f64], b: &[f64], c: &mut [f64]) {
-    columns::<true, 8>(d, a, b, c);
-}
-
-#[derive(Clone, Copy)]
-struct Dims {
+/// Eq. 25 for a batch: z = w·a + b repeated over the columns, with w `rows` × `inner`, a
+/// `inner` × `cols`, b of length `rows`, z `rows` × `cols`.
+pub fn weighted_input(
     rows: usize,
     inner: usize,
-    /// Add the product to C (true) or overwrite C with it.
-    add: bool,
-}
-
-/// All columns of the result, in blocks of 4, then 2, then 1.
-#[inline(always)]
-fn columns<const FUSED: bool, const J: usize>(d: Dims, a: &[f64], b: &[f64], c: &mut [f64]) {
-    let cols = c.len() / d.rows.max(1);
-    let mut c0 = 0;
-    while c0 + 4 <= cols {
-        column_block::<FUSED, J, 4>(d, a, b, c, c0);
-        c0 += 4;
-    }
-    while c0 + 2 <= cols {
-        column_block::<FUSED, J, 2>(d, a, b, c, c0);
-        c0 += 2;
-    }
-    while c0 < cols {
-        column_block::<FUSED, J, 1>(d, a, b, c, c0);
-        c0 += 1;
-    }
-}
-
-/// Columns c0 .. c0 + C of the result, in row blocks of J, then 4, 2 and 1.
-#[inline(always)]
-fn column_block<const FUSED: bool, const J: usize, const C: usize>(
-    d: Dims,
+    cols: usize,
+    w: &[f64],
     a: &[f64],
     b: &[f64],
-    c: &mut [f64],
-    c0: usize,
+    z: &mut [f64],
 ) {
-    let mut j0 = 0;
-    while j0 + J <= d.rows {
-        block::<FUSED, J, C>(d, a, b, c, j0, c0);
-        j0 += J;
-    }
-    while j0 + 4 <= d.rows {
-        block::<FUSED, 4, C>(d, a, b, c, j0, c0);
-        j0 += 4;
-    }
-    while j0 + 2 <= d.rows {
-        block::<FUSED, 2, C>(d, a, b, c, j0, c0);
-        j0 += 2;
-    }
-    while j0 < d.rows {
-        block::<FUSED, 1, C>(d, a, b, c, j0, c0);
-        j0 += 1;
+    let b = &b[..rows];
+    let z = &mut z[..rows * cols];
+    product(
+        Operands::plain(rows, inner, cols, w, a),
+        Start::Column(b.as_ptr()),
+        z.as_mut_ptr(),
+    );
+}
+
+/// BP4 fused with the SGD update of w^l: w_new = shrink·w + d·aᵀ, where d (`rows` × m) is
+/// δ^l already scaled by −η/m and a (`cols` × m) is a^{l−1}, so (d·aᵀ)_jk = Σ_x d_jx a_kx is
+/// −(η/m) Σ_x ∂C_x/∂w^l_jk. w and w_new are `rows` × `cols`. Returns whether every new weight
+/// is finite (w_new is written either way; the caller decides whether to keep it).
+#[allow(clippy::too_many_arguments)]
+pub fn step_weights(
+    rows: usize,
+    m: usize,
+    cols: usize,
+    shrink: f64,
+    w: &[f64],
+    d: &[f64],
+    a: &[f64],
+    w_new: &mut [f64],
+) -> bool {
+    let w = &w[..rows * cols];
+    let w_new = &mut w_new[..rows * cols];
+    let d = &d[..rows * m];
+    let a = &a[..cols * m];
+    let ops = Operands {
+        rows,
+        inner: m,
+        cols,
+        a: d.as_ptr(),
+        b: a.as_ptr(),
+        // B = aᵀ: B[x, k] = a[k + x·cols].
+        b_inner: cols,
+        b_col: 1,
+    };
+    product(
+        ops,
+        Start::Matrix {
+            p: w.as_ptr(),
+            scale: shrink,
+        },
+        w_new.as_mut_ptr(),
+    )
+}
+
+/// The two factors of a product, as raw parts checked against their slices by the
+/// constructors: A[j, k] = a[j + k·rows], B[k, col] = b[k·b_inner + col·b_col].
+#[derive(Clone, Copy)]
+struct Operands {
+    rows: usize,
+    inner: usize,
+    cols: usize,
+    a: *const f64,
+    b: *const f64,
+    b_inner: usize,
+    b_col: usize,
+}
+
+impl Operands {
+    /// Column-major A (`rows` × `inner`) and B (`inner` × `cols`).
+    fn plain(rows: usize, inner: usize, cols: usize, a: &[f64], b: &[f64]) -> Operands {
+        let a = &a[..rows * inner];
+        let b = &b[..inner * cols];
+        Operands {
+            rows,
+            inner,
+            cols,
+            a: a.as_ptr(),
+            b: b.as_ptr(),
+            b_inner: 1,
+            b_col: inner,
+        }
     }
 }
 
-/// One J × C block of C += A·B, accumulated in locals. Blocks are sized so the accumulators
-/// fit in the 16 vector registers of x86-64 (and of V8's wasm code).
+/// Where C starts before A·B is added.
+#[derive(Clone, Copy)]
+enum Start {
+    Zero,
+    /// scale · P, P `rows` × `cols` column-major (P may be C itself: each block reads its
+    /// part of P before it writes that part of C).
+    Matrix {
+        p: *const f64,
+        scale: f64,
+    },
+    /// One column of `rows` numbers, the same for every column of C.
+    Column(*const f64),
+}
+
+/// C = start + A·B over all of C (`rows` × `cols`, column-major at `c`); true when every
+/// entry of C is finite. The caller has checked every pointer against a slice of the right
+/// length.
+fn product(ops: Operands, start: Start, c: *mut f64) -> bool {
+    if ops.rows == 0 || ops.cols == 0 {
+        return true;
+    }
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+        // SAFETY: the CPU has just been checked for both features the function is built
+        // with; the operands were checked against their slices.
+        return unsafe { product_avx2(ops, start, c) };
+    }
+    // wasm: blocks of 4 rows (two 128-bit vectors) × 4 columns, 8 accumulators. V8 keeps
+    // some of x64's 16 vector registers for itself and a multiply needs a temporary: with 10
+    // accumulators (× 5 columns) its code kept four of them on the stack.
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    {
+        // SAFETY: the operands were checked against their slices.
+        unsafe { blocks::<simd128::F64x2, 2, 4>(ops, start, c) }
+    }
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    {
+        // SAFETY: the operands were checked against their slices.
+        unsafe { blocks::<scalar::F64x1, 2, 4>(ops, start, c) }
+    }
+}
+
+/// The kernel compiled for AVX2 with fused multiply-adds: blocks of 8 rows (two 256-bit
+/// vectors) × 6 columns, 12 accumulators of the 16 registers (two more for A, one for B). Fusing rounds once instead of
+/// twice, a difference far below 1e-12.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn product_avx2(ops: Operands, start: Start, c: *mut f64) -> bool {
+    blocks::<avx2::F64x4, 2, 6>(ops, start, c)
+}
+
+/// A vector of `L` f64 lanes and the few operations the kernel needs. Every method is unsafe
+/// only because it reads or writes through a raw pointer (or needs its instruction set).
+trait Lanes {
+    type V: Copy;
+    const L: usize;
+    unsafe fn zero() -> Self::V;
+    unsafe fn splat(x: f64) -> Self::V;
+    /// Broadcast *p to every lane.
+    unsafe fn broadcast(p: *const f64) -> Self::V;
+    unsafe fn load(p: *const f64) -> Self::V;
+    /// The first `n` (< L) lanes from p, zeros after; reads nothing past p + n.
+    unsafe fn load_first(p: *const f64, n: usize) -> Self::V;
+    unsafe fn store(p: *mut f64, v: Self::V);
+    /// Store the first `n` (< L) lanes; returns v with the other lanes set to zero.
+    unsafe fn store_first(p: *mut f64, n: usize, v: Self::V) -> Self::V;
+    /// a·b + c.
+    unsafe fn mul_add(a: Self::V, b: Self::V, c: Self::V) -> Self::V;
+    unsafe fn mul(a: Self::V, b: Self::V) -> Self::V;
+    unsafe fn add(a: Self::V, b: Self::V) -> Self::V;
+    unsafe fn sub(a: Self::V, b: Self::V) -> Self::V;
+    /// Whether every lane is exactly zero (a NaN lane is not).
+    unsafe fn all_zero(v: Self::V) -> bool;
+}
+
+/// All blocks of C: NV (≤ 2) vectors of rows (at most) by C (≤ 6) columns (at most), columns outermost so
+/// that consecutive blocks share the columns of P and C they touch.
 #[inline(always)]
-fn block<const FUSED: bool, const J: usize, const C: usize>(
-    d: Dims,
-    a: &[f64],
-    b: &[f64],
-    c: &mut [f64],
+unsafe fn blocks<S: Lanes, const NV: usize, const C: usize>(
+    ops: Operands,
+    start: Start,
+    c: *mut f64,
+) -> bool {
+    let block_rows = NV * S::L;
+    let mut finite = true;
+    let mut c0 = 0;
+    while c0 < ops.cols {
+        let nc = C.min(ops.cols - c0);
+        let mut j0 = 0;
+        while j0 < ops.rows {
+            let nr = block_rows.min(ops.rows - j0);
+            let nv = nr.div_ceil(S::L);
+            finite &= match (nv, nc) {
+                (1, 1) => block::<S, 1, 1>(ops, start, c, j0, c0, nr),
+                (1, 2) => block::<S, 1, 2>(ops, start, c, j0, c0, nr),
+                (1, 3) => block::<S, 1, 3>(ops, start, c, j0, c0, nr),
+                (1, 4) => block::<S, 1, 4>(ops, start, c, j0, c0, nr),
+                (1, 5) => block::<S, 1, 5>(ops, start, c, j0, c0, nr),
+                (1, _) => block::<S, 1, 6>(ops, start, c, j0, c0, nr),
+                (_, 1) => block::<S, 2, 1>(ops, start, c, j0, c0, nr),
+                (_, 2) => block::<S, 2, 2>(ops, start, c, j0, c0, nr),
+                (_, 3) => block::<S, 2, 3>(ops, start, c, j0, c0, nr),
+                (_, 4) => block::<S, 2, 4>(ops, start, c, j0, c0, nr),
+                (_, 5) => block::<S, 2, 5>(ops, start, c, j0, c0, nr),
+                _ => block::<S, 2, 6>(ops, start, c, j0, c0, nr),
+            };
+            j0 += nr;
+        }
+        c0 += nc;
+    }
+    finite
+}
+
+/// Rows j0 .. j0 + nr (nr > (NV − 1)·L) by columns c0 .. c0 + C of C = start + A·B.
+///
+/// The last of the NV vectors may hold fewer than L real rows. Its extra lanes read the next
+/// numbers of A (the top of A's next column), harmless since those lanes are never stored;
+/// only where such a load would pass the end of A is it masked.
+// Plain index loops over the accumulators (not iterators over references) keep them in
+// registers.
+#[allow(clippy::needless_range_loop)]
+#[inline(always)]
+unsafe fn block<S: Lanes, const NV: usize, const C: usize>(
+    ops: Operands,
+    start: Start,
+    c: *mut f64,
     j0: usize,
     c0: usize,
-) {
-    let (rows, inner) = (d.rows, d.inner);
-    let mut acc = [[0.0f64; J]; C];
-    let b_cols: [&[f64]; C] = std::array::from_fn(|cc| &b[(c0 + cc) * inner..][..inner]);
-    // Walking A by columns and B's columns by a shared k (with their lengths pinned to
-    // `inner`) lets the compiler drop the bounds checks from the inner loop.
-    for (k, a_col) in a.chunks_exact(rows).take(inner).enumerate() {
-        let w: &[f64; J] = a_col[j0..j0 + J].try_into().expect("J entries");
-        for cc in 0..C {
-            let s = b_cols[cc][k];
-            for jj in 0..J {
-                acc[cc][jj] = if FUSED {
-                    w[jj].mul_add(s, acc[cc][jj])
+    nr: usize,
+) -> bool {
+    let l = S::L;
+    let (rows, inner) = (ops.rows, ops.inner);
+    // Real rows in the last vector.
+    let tail = nr - (NV - 1) * l;
+    let mut acc = [[S::zero(); NV]; C];
+    match start {
+        Start::Zero => {}
+        Start::Column(p) => {
+            let p = p.add(j0);
+            let mut col = [S::zero(); NV];
+            for (v, x) in col.iter_mut().enumerate() {
+                *x = if v + 1 == NV && tail < l {
+                    S::load_first(p.add(v * l), tail)
                 } else {
-                    acc[cc][jj] + w[jj] * s
+                    S::load(p.add(v * l))
                 };
+            }
+            acc = [col; C];
+        }
+        Start::Matrix { p, scale } => {
+            for (cc, acc) in acc.iter_mut().enumerate() {
+                let p = p.add(j0 + (c0 + cc) * rows);
+                for (v, x) in acc.iter_mut().enumerate() {
+                    *x = if v + 1 == NV && tail < l {
+                        S::load_first(p.add(v * l), tail)
+                    } else {
+                        S::load(p.add(v * l))
+                    };
+                }
+            }
+            if scale != 1.0 {
+                let s = S::splat(scale);
+                for x in acc.iter_mut().flatten() {
+                    *x = S::mul(*x, s);
+                }
             }
         }
     }
-    for (cc, acc) in acc.iter().enumerate() {
-        let col = &mut c[(c0 + cc) * rows + j0..][..J];
-        for jj in 0..J {
-            col[jj] = if d.add { col[jj] + acc[jj] } else { acc[jj] };
+    // Steps of the inner dimension whose full-width loads of A stay inside A: all of them
+    // unless the last vector is short, and then all but the last few (usually one).
+    let safe = if tail == l {
+        inner
+    } else {
+        let over = j0 + NV * l - rows;
+        let masked = if over <= rows { 1 } else { over.div_ceil(rows) };
+        inner.saturating_sub(masked)
+    };
+    let a = ops.a.add(j0);
+    let b = ops.b.add(c0 * ops.b_col);
+    let acc = steps::<S, NV, C, false>(acc, a, b, ops, 0, safe, tail);
+    let acc = steps::<S, NV, C, true>(acc, a, b, ops, safe, inner, tail);
+    // Write the block; x − x is 0 for a finite x and NaN otherwise, summed on the side.
+    let mut nan_if_not_finite = S::zero();
+    for cc in 0..C {
+        let out = c.add(j0 + (c0 + cc) * rows);
+        for v in 0..NV {
+            let x = acc[cc][v];
+            let x = if v + 1 == NV && tail < l {
+                S::store_first(out.add(v * l), tail, x)
+            } else {
+                S::store(out.add(v * l), x);
+                x
+            };
+            nan_if_not_finite = S::add(nan_if_not_finite, S::sub(x, x));
+        }
+    }
+    S::all_zero(nan_if_not_finite)
+}
+
+/// Steps k0 .. k1 of the inner dimension for one block: acc += A[rows of the block, k] ·
+/// B[k, columns of the block]. With MASKED the last vector of A holds only `tail` real rows
+/// and is read with a masked load. The accumulators come in and go out by value so they
+/// live in registers.
+#[allow(clippy::needless_range_loop)]
+#[inline(always)]
+unsafe fn steps<S: Lanes, const NV: usize, const C: usize, const MASKED: bool>(
+    mut acc: [[S::V; NV]; C],
+    a: *const f64,
+    b: *const f64,
+    ops: Operands,
+    k0: usize,
+    k1: usize,
+    tail: usize,
+) -> [[S::V; NV]; C] {
+    let l = S::L;
+    let tail = tail.min(l - 1);
+    let mut a = a.add(k0 * ops.rows);
+    let mut b = b.add(k0 * ops.b_inner);
+    for _ in k0..k1 {
+        let mut av = [S::zero(); NV];
+        for v in 0..NV {
+            av[v] = if MASKED && v + 1 == NV {
+                S::load_first(a.add(v * l), tail)
+            } else {
+                S::load(a.add(v * l))
+            };
+        }
+        for cc in 0..C {
+            let s = S::broadcast(b.add(cc * ops.b_col));
+            for v in 0..NV {
+                acc[cc][v] = S::mul_add(av[v], s, acc[cc][v]);
+            }
+        }
+        a = a.add(ops.rows);
+        b = b.add(ops.b_inner);
+    }
+    acc
+}
+
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use super::Lanes;
+    use std::arch::x86_64::*;
+
+    pub struct F64x4;
+
+    /// Lane masks for `_mm256_maskload_pd`: the first n lanes set.
+    const FIRST: [[i64; 4]; 4] = [[0, 0, 0, 0], [-1, 0, 0, 0], [-1, -1, 0, 0], [-1, -1, -1, 0]];
+
+    impl Lanes for F64x4 {
+        type V = __m256d;
+        const L: usize = 4;
+        #[inline(always)]
+        unsafe fn zero() -> __m256d {
+            _mm256_setzero_pd()
+        }
+        #[inline(always)]
+        unsafe fn splat(x: f64) -> __m256d {
+            _mm256_set1_pd(x)
+        }
+        #[inline(always)]
+        unsafe fn broadcast(p: *const f64) -> __m256d {
+            _mm256_broadcast_sd(&*p)
+        }
+        #[inline(always)]
+        unsafe fn load(p: *const f64) -> __m256d {
+            _mm256_loadu_pd(p)
+        }
+        #[inline(always)]
+        unsafe fn load_first(p: *const f64, n: usize) -> __m256d {
+            let mask = _mm256_loadu_si256(FIRST[n].as_ptr() as *const __m256i);
+            _mm256_maskload_pd(p, mask)
+        }
+        #[inline(always)]
+        unsafe fn store(p: *mut f64, v: __m256d) {
+            _mm256_storeu_pd(p, v)
+        }
+        #[inline(always)]
+        unsafe fn store_first(p: *mut f64, n: usize, v: __m256d) -> __m256d {
+            let low = _mm256_castpd256_pd128(v);
+            match n {
+                1 => _mm_store_sd(p, low),
+                2 => _mm_storeu_pd(p, low),
+                _ => {
+                    _mm_storeu_pd(p, low);
+                    _mm_store_sd(p.add(2), _mm256_extractf128_pd::<1>(v));
+                }
+            }
+            let mask = _mm256_loadu_si256(FIRST[n].as_ptr() as *const __m256i);
+            _mm256_and_pd(v, _mm256_castsi256_pd(mask))
+        }
+        #[inline(always)]
+        unsafe fn mul_add(a: __m256d, b: __m256d, c: __m256d) -> __m256d {
+            _mm256_fmadd_pd(a, b, c)
+        }
+        #[inline(always)]
+        unsafe fn mul(a: __m256d, b: __m256d) -> __m256d {
+            _mm256_mul_pd(a, b)
+        }
+        #[inline(always)]
+        unsafe fn add(a: __m256d, b: __m256d) -> __m256d {
+            _mm256_add_pd(a, b)
+        }
+        #[inline(always)]
+        unsafe fn sub(a: __m256d, b: __m256d) -> __m256d {
+            _mm256_sub_pd(a, b)
+        }
+        #[inline(always)]
+        unsafe fn all_zero(v: __m256d) -> bool {
+            // Ordered, non-equal: a NaN lane compares false, so it is caught below.
+            let eq = _mm256_cmp_pd::<_CMP_EQ_OQ>(v, _mm256_setzero_pd());
+            _mm256_movemask_pd(eq) == 0b1111
+        }
+    }
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod simd128 {
+    use super::Lanes;
+    use core::arch::wasm32::*;
+
+    pub struct F64x2;
+
+    impl Lanes for F64x2 {
+        type V = v128;
+        const L: usize = 2;
+        #[inline(always)]
+        unsafe fn zero() -> v128 {
+            f64x2_splat(0.0)
+        }
+        #[inline(always)]
+        unsafe fn splat(x: f64) -> v128 {
+            f64x2_splat(x)
+        }
+        #[inline(always)]
+        unsafe fn broadcast(p: *const f64) -> v128 {
+            v128_load64_splat(p as *const u64)
+        }
+        #[inline(always)]
+        unsafe fn load(p: *const f64) -> v128 {
+            v128_load(p as *const v128)
+        }
+        #[inline(always)]
+        unsafe fn load_first(p: *const f64, n: usize) -> v128 {
+            if n == 0 {
+                f64x2_splat(0.0)
+            } else {
+                v128_load64_zero(p as *const u64)
+            }
+        }
+        #[inline(always)]
+        unsafe fn store(p: *mut f64, v: v128) {
+            v128_store(p as *mut v128, v)
+        }
+        #[inline(always)]
+        unsafe fn store_first(p: *mut f64, n: usize, v: v128) -> v128 {
+            if n == 0 {
+                return f64x2_splat(0.0);
+            }
+            *p = f64x2_extract_lane::<0>(v);
+            f64x2_replace_lane::<1>(v, 0.0)
+        }
+        #[inline(always)]
+        unsafe fn mul_add(a: v128, b: v128, c: v128) -> v128 {
+            f64x2_add(f64x2_mul(a, b), c)
+        }
+        #[inline(always)]
+        unsafe fn mul(a: v128, b: v128) -> v128 {
+            f64x2_mul(a, b)
+        }
+        #[inline(always)]
+        unsafe fn add(a: v128, b: v128) -> v128 {
+            f64x2_add(a, b)
+        }
+        #[inline(always)]
+        unsafe fn sub(a: v128, b: v128) -> v128 {
+            f64x2_sub(a, b)
+        }
+        #[inline(always)]
+        unsafe fn all_zero(v: v128) -> bool {
+            i64x2_all_true(f64x2_eq(v, f64x2_splat(0.0)))
+        }
+    }
+}
+
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+mod scalar {
+    use super::Lanes;
+
+    pub struct F64x1;
+
+    impl Lanes for F64x1 {
+        type V = f64;
+        const L: usize = 1;
+        #[inline(always)]
+        unsafe fn zero() -> f64 {
+            0.0
+        }
+        #[inline(always)]
+        unsafe fn splat(x: f64) -> f64 {
+            x
+        }
+        #[inline(always)]
+        unsafe fn broadcast(p: *const f64) -> f64 {
+            *p
+        }
+        #[inline(always)]
+        unsafe fn load(p: *const f64) -> f64 {
+            *p
+        }
+        #[inline(always)]
+        unsafe fn load_first(_p: *const f64, _n: usize) -> f64 {
+            0.0
+        }
+        #[inline(always)]
+        unsafe fn store(p: *mut f64, v: f64) {
+            *p = v
+        }
+        #[inline(always)]
+        unsafe fn store_first(_p: *mut f64, _n: usize, _v: f64) -> f64 {
+            0.0
+        }
+        #[inline(always)]
+        unsafe fn mul_add(a: f64, b: f64, c: f64) -> f64 {
+            c + a * b
+        }
+        #[inline(always)]
+        unsafe fn mul(a: f64, b: f64) -> f64 {
+            a * b
+        }
+        #[inline(always)]
+        unsafe fn add(a: f64, b: f64) -> f64 {
+            a + b
+        }
+        #[inline(always)]
+        unsafe fn sub(a: f64, b: f64) -> f64 {
+            a - b
+        }
+        #[inline(always)]
+        unsafe fn all_zero(v: f64) -> bool {
+            v == 0.0
         }
     }
 }
@@ -231,5 +652,85 @@ mod tests {
             gemm_tn(rows, inner, cols, &at, &b, &mut c2);
             assert_eq!(c2, c);
         }
+    }
+    /// Integer-valued entries, so every order of summation (and fused or not) is exact.
+    fn ints(len: usize, seed: usize) -> Vec<f64> {
+        (0..len)
+            .map(|i| ((i * 37 + seed * 11) % 13) as f64 - 6.0)
+            .collect()
+    }
+
+    #[test]
+    fn every_product_equals_the_triple_loop_for_all_small_shapes() {
+        // Each buffer has exactly its length, so a read past A's end would be caught by
+        // valgrind (the kernel reads past short rows only inside A).
+        for rows in 1..=13 {
+            for inner in 1..=6 {
+                for cols in 1..=11 {
+                    let a = ints(rows * inner, 1);
+                    let b = ints(inner * cols, 2);
+                    let want = naive(rows, inner, cols, &a, &b);
+                    let what = format!("{rows}×{inner}×{cols}");
+                    let mut set = vec![f64::NAN; rows * cols];
+                    gemm_set(rows, inner, cols, &a, &b, &mut set);
+                    assert_eq!(set, want, "C = A·B, {what}");
+                    let start = ints(rows * cols, 3);
+                    let mut acc = start.clone();
+                    gemm_acc(rows, inner, cols, &a, &b, &mut acc);
+                    let sum: Vec<f64> = want.iter().zip(&start).map(|(x, s)| x + s).collect();
+                    assert_eq!(acc, sum, "C += A·B, {what}");
+                    let bias = ints(rows, 4);
+                    let mut z = vec![f64::NAN; rows * cols];
+                    weighted_input(rows, inner, cols, &a, &b, &bias, &mut z);
+                    let with_bias: Vec<f64> =
+                        (0..rows * cols).map(|i| want[i] + bias[i % rows]).collect();
+                    assert_eq!(z, with_bias, "w·a + b, {what}");
+                    // BP4 fused with the step: shrink·w + d·aᵀ, with d rows × m (m = inner)
+                    // and a cols × m.
+                    let w = ints(rows * cols, 5);
+                    let a_t: Vec<f64> = (0..cols * inner)
+                        .map(|i| b[(i / cols) + (i % cols) * inner])
+                        .collect();
+                    let mut new_w = vec![f64::NAN; rows * cols];
+                    let finite = step_weights(rows, inner, cols, 0.5, &w, &a, &a_t, &mut new_w);
+                    let stepped: Vec<f64> =
+                        (0..rows * cols).map(|i| 0.5 * w[i] + want[i]).collect();
+                    assert!(finite);
+                    assert_eq!(new_w, stepped, "0.5·w + d·aᵀ, {what}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_fused_step_reports_any_non_finite_weight_wherever_it_is() {
+        let (rows, m, cols) = (30, 10, 13);
+        let d = ints(rows * m, 1);
+        let a = ints(cols * m, 2);
+        let w = ints(rows * cols, 3);
+        let mut out = vec![0.0; rows * cols];
+        assert!(step_weights(rows, m, cols, 1.0, &w, &d, &a, &mut out));
+        for bad in [f64::INFINITY, f64::NEG_INFINITY, f64::NAN] {
+            for at in [0, 7, 29, 30, rows * cols - 1, rows * cols - 2, 28 + 30 * 12] {
+                let mut w = w.clone();
+                w[at] = bad;
+                assert!(
+                    !step_weights(rows, m, cols, 1.0, &w, &d, &a, &mut out),
+                    "{bad} at {at}"
+                );
+            }
+        }
+        // A product that overflows is caught too.
+        let huge = vec![1e300; rows * m];
+        assert!(!step_weights(
+            rows,
+            m,
+            cols,
+            1.0,
+            &w,
+            &huge,
+            &vec![1e300; cols * m],
+            &mut out
+        ));
     }
 }

@@ -356,3 +356,100 @@ fn steps_on_a_held_dataset_equal_steps_on_the_same_batch() {
     );
     assert!(msg.contains("count × nIn"), "{msg}");
 }
+
+#[wasm_bindgen_test]
+fn an_epoch_on_a_held_dataset_equals_its_shuffled_steps_one_call_each() {
+    use js_sys::Uint32Array;
+    use nndl_backprop::train::{mini_batches, shuffled_order};
+    use nndl_backprop::wasm::dataset::Dataset;
+    let xs: Vec<f64> = (0..14).map(|i| (i as f64 * 0.7).sin()).collect();
+    let ys: Vec<f64> = (0..14).map(|i| (i % 3 == 0) as u8 as f64).collect();
+    let data = Dataset::from_flat(
+        &Float64Array::from(&xs[..]),
+        &Float64Array::from(&ys[..]),
+        2.0.into(),
+        2.0.into(),
+    )
+    .unwrap();
+    let (mut a, mut b) = (small(), small());
+    let opts = js(r#"{"lambda":0.1,"n":20,"seed":5,"epoch":2}"#);
+    let out = a
+        .sgd_epoch_on(&data, 3.0.into(), 0.5.into(), opts.clone())
+        .unwrap();
+    // 7 examples in mini-batches of 3: 3, 3, 1.
+    assert_eq!(get(&out, "steps").as_f64(), Some(3.0));
+    let mut costs = 0.0;
+    for indices in mini_batches(&shuffled_order(7, 5, 2), 3) {
+        let idx: Vec<u32> = indices.iter().map(|&i| i as u32).collect();
+        costs += b
+            .sgd_step_on(
+                &data,
+                &Uint32Array::from(&idx[..]),
+                0.5.into(),
+                opts.clone(),
+            )
+            .unwrap();
+    }
+    assert_eq!(get(&out, "cost").as_f64(), Some(costs / 3.0));
+    assert_eq!(snapshot(&a), snapshot(&b));
+    // Bad arguments are refused by name, before any step.
+    let before = snapshot(&a);
+    for (m, eta, opts, want) in [
+        (
+            0.0.into(),
+            0.5.into(),
+            JsValue::UNDEFINED,
+            "mini-batch size m",
+        ),
+        (
+            2.5.into(),
+            0.5.into(),
+            JsValue::UNDEFINED,
+            "mini-batch size m",
+        ),
+        (
+            JsValue::from_str("3"),
+            0.5.into(),
+            JsValue::UNDEFINED,
+            "mini-batch size m",
+        ),
+        (
+            3.0.into(),
+            (-1.0).into(),
+            JsValue::UNDEFINED,
+            "learning rate eta",
+        ),
+        (
+            3.0.into(),
+            JsValue::NULL,
+            JsValue::UNDEFINED,
+            "learning rate eta",
+        ),
+        (3.0.into(), 0.5.into(), js(r#"{"seed":-1}"#), "seed"),
+        (3.0.into(), 0.5.into(), js(r#"{"epoch":0.5}"#), "epoch"),
+        (3.0.into(), 0.5.into(), js(r#"{"lambda":-2}"#), "lambda"),
+        (3.0.into(), 0.5.into(), js("7"), "options"),
+    ] {
+        let msg = message(a.sgd_epoch_on(&data, m, eta, opts).unwrap_err());
+        assert!(msg.contains(want), "{want}: {msg}");
+    }
+    let empty = Dataset::from_flat(
+        &Float64Array::new_with_length(0),
+        &Float64Array::new_with_length(0),
+        2.0.into(),
+        2.0.into(),
+    )
+    .unwrap();
+    let msg = message(
+        a.sgd_epoch_on(&empty, 3.0.into(), 0.5.into(), JsValue::UNDEFINED)
+            .unwrap_err(),
+    );
+    assert!(msg.contains("at least one example"), "{msg}");
+    let mut wide = JsNetwork::random(js(r#"{"sizes":[3,2]}"#)).unwrap();
+    let msg = message(
+        wide.sgd_epoch_on(&data, 3.0.into(), 0.5.into(), JsValue::UNDEFINED)
+            .unwrap_err(),
+    );
+    assert!(msg.contains("the data set has 2 inputs"), "{msg}");
+    assert_eq!(snapshot(&a), before);
+}

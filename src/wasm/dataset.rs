@@ -3,10 +3,12 @@
 //!
 //! Thin like the rest of the boundary: it checks and converts; the core computes.
 
-use super::{count, fail, js_error, number_or, step_options, to_js, EvaluationOut, JsNetwork};
+use super::{
+    count, fail, field, js_error, number_or, seed, step_options, to_js, EvaluationOut, JsNetwork,
+};
 use crate::limits::{MAX_BATCH, MAX_NEURONS};
 use crate::{train, Example};
-use js_sys::{Float64Array, Uint32Array};
+use js_sys::{Float64Array, Object, Reflect, Uint32Array};
 use wasm_bindgen::prelude::*;
 
 /// At most this many examples in one data set held for the page.
@@ -114,6 +116,50 @@ impl JsNetwork {
         self.workspace
             .update_indices(&mut self.net, &data.examples, &indices, eta, lambda, n)
             .map_err(js_error)
+    }
+
+    /// One epoch of SGD over the whole data set inside wasm, as network.py's `SGD` runs an
+    /// epoch: the examples shuffled from `seed` and `epoch`, mini-batches of `m` (the last may
+    /// be shorter), one step each. Options `{ lambda = 0, n = data.length, seed = 0,
+    /// epoch = 0 }`. Returns `{ cost, steps }`: the mean of the steps' batch costs (each before
+    /// its step) and how many steps ran. Everything is checked before the first step; a step
+    /// that would diverge throws (`error.diverged`) and changes nothing, the steps before it
+    /// stay.
+    #[wasm_bindgen(js_name = sgdEpochOn)]
+    pub fn sgd_epoch_on(
+        &mut self,
+        data: &Dataset,
+        m: JsValue,
+        eta: JsValue,
+        options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        data.check_fits(self)?;
+        let m = count(&m, "mini-batch size m", None, 1, MAX_BATCH)?;
+        let eta = number_or(&eta, "learning rate eta", None)?;
+        let (lambda, n) = step_options(&options, data.examples.len())?;
+        let seed = seed(&field(&options, "seed"))?;
+        let epoch = count(
+            &field(&options, "epoch"),
+            "epoch",
+            Some(0),
+            0,
+            u32::MAX as usize,
+        )?;
+        let run = train::EpochRun {
+            mini_batch_size: m,
+            eta,
+            lambda,
+            n,
+            seed,
+            epoch: epoch as u64,
+        };
+        let (steps, cost) =
+            train::sgd_epoch(&mut self.workspace, &mut self.net, &data.examples, run)
+                .map_err(js_error)?;
+        let out = Object::new();
+        let _ = Reflect::set(&out, &"cost".into(), &cost.into());
+        let _ = Reflect::set(&out, &"steps".into(), &(steps as f64).into());
+        Ok(out.into())
     }
 
     /// Mean cost and accuracy over a whole data set.
