@@ -167,7 +167,10 @@ impl FromStr for Activation {
             .into_iter()
             .find(|a| a.name() == s)
             .ok_or_else(|| {
-                format!("activation must be one of 'sigmoid', 'tanh', 'relu', 'linear', got {s:?}")
+                format!(
+                    "activation must be one of 'sigmoid', 'tanh', 'relu', 'linear', got {}",
+                    crate::Quoted(s)
+                )
             })
     }
 }

@@ -73,6 +73,11 @@ impl FromStr for Cost {
         Cost::ALL
             .into_iter()
             .find(|c| c.name() == s)
-            .ok_or_else(|| format!("cost must be 'quadratic' or 'crossEntropy', got {s:?}"))
+            .ok_or_else(|| {
+                format!(
+                    "cost must be 'quadratic' or 'crossEntropy', got {}",
+                    crate::Quoted(s)
+                )
+            })
     }
 }

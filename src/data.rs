@@ -4,7 +4,7 @@
 //! Points lie in the square [−1, 1]²; each has a class 0 or 1.
 
 use crate::limits::MAX_POINTS;
-use crate::{Error, Example, Result};
+use crate::{Error, Example, Num, Quoted, Result};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -29,7 +29,8 @@ impl std::str::FromStr for Kind {
             "gaussians" => Ok(Kind::Gaussians),
             "spiral" => Ok(Kind::Spiral),
             _ => Err(format!(
-                "data set must be 'xor', 'circle', 'gaussians' or 'spiral', got {s:?}"
+                "data set must be 'xor', 'circle', 'gaussians' or 'spiral', got {}",
+                Quoted(s)
             )),
         }
     }
@@ -58,11 +59,15 @@ pub fn generate(kind: Kind, n: usize, noise: f64, train_share: f64, seed: u64) -
         )));
     }
     if !(0.0..=1.0).contains(&noise) {
-        return Err(Error::new(format!("noise must be in [0, 1], got {noise}")));
+        return Err(Error::new(format!(
+            "noise must be in [0, 1], got {}",
+            Num(noise)
+        )));
     }
     if !(0.0..=1.0).contains(&train_share) {
         return Err(Error::new(format!(
-            "train share must be in [0, 1], got {train_share}"
+            "train share must be in [0, 1], got {}",
+            Num(train_share)
         )));
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);

@@ -85,7 +85,12 @@ pub fn check(net: &Network, res: usize, bounds: Bounds) -> Result<()> {
         .all(|v| v.abs() <= MAX_COORDINATE);
     if !in_range || b.x_min >= b.x_max || b.y_min >= b.y_max {
         return Err(Error::new(format!(
-            "bounds must lie within ±{MAX_COORDINATE:e} with xMin < xMax and yMin < yMax, got {b:?}"
+            "bounds must lie within ±{} with xMin < xMax and yMin < yMax, got xMin {}, xMax {}, yMin {}, yMax {}",
+            crate::Num(MAX_COORDINATE),
+            crate::Num(b.x_min),
+            crate::Num(b.x_max),
+            crate::Num(b.y_min),
+            crate::Num(b.y_max)
         )));
     }
     Ok(())

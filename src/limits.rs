@@ -3,7 +3,7 @@
 //! The limits keep the page responsive; the checks turn a bad argument into an error that
 //! names it, before anything is changed.
 
-use crate::{Error, Result};
+use crate::{Error, Num, Result};
 
 /// At most this many layers, counting the input (so 8 hidden layers).
 pub const MAX_LAYERS: usize = 10;
@@ -55,7 +55,7 @@ pub fn check_vector(v: &[f64], len: usize, name: &str) -> Result<()> {
     if let Some(i) = v.iter().position(|x| !x.is_finite()) {
         return Err(Error::new(format!(
             "{name}[{i}] must be a finite number, got {}",
-            v[i]
+            Num(v[i])
         )));
     }
     Ok(())
@@ -75,12 +75,14 @@ pub fn check_step_args(m: usize, eta: f64, lambda: f64, n: usize) -> Result<()> 
     }
     if !(eta.is_finite() && eta > 0.0) {
         return Err(Error::new(format!(
-            "learning rate eta must be a finite number > 0, got {eta}"
+            "learning rate eta must be a finite number > 0, got {}",
+            Num(eta)
         )));
     }
     if !(lambda.is_finite() && lambda >= 0.0) {
         return Err(Error::new(format!(
-            "lambda must be a finite number >= 0, got {lambda}"
+            "lambda must be a finite number >= 0, got {}",
+            Num(lambda)
         )));
     }
     if n == 0 {

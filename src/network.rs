@@ -29,7 +29,10 @@ impl std::str::FromStr for Init {
         match s {
             "standard" => Ok(Init::Standard),
             "scaled" => Ok(Init::Scaled),
-            _ => Err(format!("init must be 'standard' or 'scaled', got {s:?}")),
+            _ => Err(format!(
+                "init must be 'standard' or 'scaled', got {}",
+                crate::Quoted(s)
+            )),
         }
     }
 }
@@ -298,7 +301,10 @@ impl Network {
     ) -> Result<f64> {
         let mean_cost = cost_sum / m as f64;
         if !mean_cost.is_finite() {
-            return Err(Error::diverged(format!("the cost became {mean_cost}")));
+            return Err(Error::diverged(format!(
+                "the cost became {}",
+                crate::Num(mean_cost)
+            )));
         }
         let shrink = 1.0 - eta * lambda / n as f64;
         let rate = eta / m as f64;
@@ -344,7 +350,7 @@ impl Network {
             if let Some(j) = y.iter().position(|v| !(0.0..=1.0).contains(v)) {
                 return Err(Error::new(format!(
                     "{y_name}[{j}] must be in [0, 1] for the cross-entropy cost, got {}",
-                    y[j]
+                    crate::Num(y[j])
                 )));
             }
         }

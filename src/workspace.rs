@@ -244,7 +244,10 @@ impl Workspace {
     fn apply(&mut self, net: &mut Network, cost_sum: f64, finite: bool) -> Result<f64> {
         let mean_cost = cost_sum / self.m as f64;
         if !mean_cost.is_finite() {
-            return Err(Error::diverged(format!("the cost became {mean_cost}")));
+            return Err(Error::diverged(format!(
+                "the cost became {}",
+                crate::Num(mean_cost)
+            )));
         }
         if !finite {
             let what = first_non_finite(&self.new_w, &self.new_b).unwrap_or_default();

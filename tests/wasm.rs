@@ -453,3 +453,89 @@ fn an_epoch_on_a_held_dataset_equals_its_shuffled_steps_one_call_each() {
     assert!(msg.contains("the data set has 2 inputs"), "{msg}");
     assert_eq!(snapshot(&a), before);
 }
+
+/// Numbers and strings in messages are printed by JS in the browser (`Number.prototype.
+/// toString`, `JSON.stringify`, so Rust's float formatting stays out of the download): the
+/// same text as Rust's `{}` and `{:?}` for ordinary values, exponents where Rust would print
+/// hundreds of digits.
+#[wasm_bindgen_test]
+fn numbers_and_strings_in_messages_read_as_typed() {
+    let message = |r: Result<JsValue, JsValue>| -> String {
+        let e = r.expect_err("refused");
+        String::from(e.dyn_ref::<js_sys::Error>().expect("an Error").message())
+    };
+    let data = |options: &str| message(generate_data(js(options)));
+    let random = |options: &str| message(JsNetwork::random(js(options)).map(JsValue::from));
+    let from = |object: &str| message(JsNetwork::from_json(js(object)).map(JsValue::from));
+    for (got, want) in [
+        (data(r#"{"noise":1.5}"#), "noise must be in [0, 1], got 1.5"),
+        (
+            data(r#"{"noise":-0.1}"#),
+            "noise must be in [0, 1], got -0.1",
+        ),
+        (
+            data(r#"{"noise":1e300}"#),
+            "noise must be in [0, 1], got 1e+300",
+        ),
+        (
+            data(r#"{"trainShare":2}"#),
+            "train share must be in [0, 1], got 2",
+        ),
+        (
+            data(r#"{"n":1e-7}"#),
+            "n must be a whole number from 2 to 10000, got 1e-7",
+        ),
+        (
+            data(r#"{"kind":"a\"b\\c\n"}"#),
+            r#"data set must be 'xor', 'circle', 'gaussians' or 'spiral', got "a\"b\\c\n""#,
+        ),
+        (
+            random(r#"{"sizes":[2,1],"seed":0.5}"#),
+            "seed must be a whole number from 0 to 2^53 − 1, got 0.5",
+        ),
+        (
+            random(r#"{"sizes":[2,1],"init":"wide"}"#),
+            r#"init must be 'standard' or 'scaled', got "wide""#,
+        ),
+        (
+            random(r#"{"sizes":[2,1],"cost":"ℓ²"}"#),
+            r#"cost must be 'quadratic' or 'crossEntropy', got "ℓ²""#,
+        ),
+        (
+            from(
+                r#"{"sizes":[2,1e300],"weights":[[[1,2]]],"biases":[[0]],"activation":"sigmoid","cost":"quadratic"}"#,
+            ),
+            "network object is not valid: sizes[1] (layer 2) must be 1 to 1024 neurons, got 1e+300",
+        ),
+        (
+            from(
+                r#"{"sizes":[2,1],"weights":[[[1,2]]],"biases":[[0]],"activation":"sigmoid","cost":null}"#,
+            ),
+            "network object is not valid: cost must be a string, got null",
+        ),
+        (
+            from(
+                r#"{"sizes":[2,1],"weights":[[[1,2]]],"biases":[[0]],"activation":"soft","cost":"quadratic"}"#,
+            ),
+            r#"activation must be one of 'sigmoid', 'tanh', 'relu', 'linear', got "soft""#,
+        ),
+    ] {
+        assert_eq!(got, want);
+    }
+    let step = |eta: f64| {
+        let batch = js(r#"[{"x":[0,0],"y":[0,1]}]"#);
+        message(small().sgd_step(batch, JsValue::from_f64(eta), JsValue::UNDEFINED))
+    };
+    assert_eq!(
+        step(-0.0),
+        "learning rate eta must be a finite number > 0, got -0"
+    );
+    assert_eq!(
+        step(f64::NAN),
+        "learning rate eta must be a finite number > 0, got NaN"
+    );
+    assert_eq!(
+        step(f64::NEG_INFINITY),
+        "learning rate eta must be a finite number > 0, got -Infinity"
+    );
+}

@@ -51,10 +51,16 @@ impl Dataset {
         }
         let (xs, ys) = (xs.to_vec(), ys.to_vec());
         if let Some(i) = xs.iter().position(|v| !v.is_finite()) {
-            return fail(format!("xs[{i}] must be a finite number, got {}", xs[i]));
+            return fail(format!(
+                "xs[{i}] must be a finite number, got {}",
+                crate::Num(xs[i])
+            ));
         }
         if let Some(i) = ys.iter().position(|v| !v.is_finite()) {
-            return fail(format!("ys[{i}] must be a finite number, got {}", ys[i]));
+            return fail(format!(
+                "ys[{i}] must be a finite number, got {}",
+                crate::Num(ys[i])
+            ));
         }
         let examples = xs
             .chunks_exact(n_in)

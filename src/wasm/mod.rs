@@ -10,7 +10,9 @@ use crate::data::{self, Kind, Point};
 use crate::heatmap::{self, Bounds};
 use crate::json::{matrix_rows, NetworkJson};
 use crate::workspace::Workspace;
-use crate::{gradcheck, trace, train, Activation, Backprop, Cost, Error, Example, Init, Network};
+use crate::{
+    gradcheck, trace, train, Activation, Backprop, Cost, Error, Example, Init, Network, Num, Quoted,
+};
 use js_sys::{Array, Float32Array, Float64Array, Object, Reflect};
 use nalgebra::{DMatrix, DVector};
 use serde::Serialize;
@@ -49,9 +51,9 @@ pub(crate) fn describe(v: &JsValue) -> String {
     } else if Array::is_array(v) {
         "an array".into()
     } else if let Some(s) = v.as_string() {
-        format!("the string {s:?}")
+        format!("the string {}", Quoted(&s))
     } else if let Some(n) = v.as_f64() {
-        format!("{n}")
+        Num(n).to_string()
     } else {
         format!(
             "a value of type {}",
@@ -139,7 +141,8 @@ pub(crate) fn count(
     let n = number_or(v, name, default.map(|d| d as f64))?;
     if n.fract() != 0.0 || n < min as f64 || n > max as f64 {
         return fail(format!(
-            "{name} must be a whole number from {min} to {max}, got {n}"
+            "{name} must be a whole number from {min} to {max}, got {}",
+            Num(n)
         ));
     }
     Ok(n as usize)
@@ -163,7 +166,8 @@ pub(crate) fn seed(v: &JsValue) -> Result<u64, JsValue> {
     let max = 9_007_199_254_740_991.0; // 2^53 − 1, the largest integer JS holds exactly
     if n.fract() != 0.0 || !(0.0..=max).contains(&n) {
         return fail(format!(
-            "seed must be a whole number from 0 to 2^53 − 1, got {n}"
+            "seed must be a whole number from 0 to 2^53 − 1, got {}",
+            Num(n)
         ));
     }
     Ok(n as u64)
@@ -360,51 +364,123 @@ fn check_array_sizes(value: &JsValue) -> Result<(), JsValue> {
     Ok(())
 }
 
-/// Where a network object departs from `{ sizes: integer[], weights: number[][][],
-/// biases: number[][], activation: string, cost: string }`: the path of the first wrong value
-/// and what it is, e.g. `weights[0][1][2] must be a number, got the string "x"`. Only called
-/// after serde has refused the object, so its cost does not matter.
-fn first_misfit(value: &JsValue) -> Option<String> {
-    for (key, depth) in [("sizes", 1), ("weights", 3), ("biases", 2)] {
-        let whole = key == "sizes";
-        if let Some(why) = numbers_misfit(&field(value, key), depth, key.to_string(), whole) {
-            return Some(why);
-        }
-    }
-    ["activation", "cost"].into_iter().find_map(|key| {
-        let v = field(value, key);
-        match () {
-            _ if v.is_undefined() => Some(format!("{key} is missing")),
-            _ if v.as_string().is_none() => {
-                Some(format!("{key} must be a string, got {}", describe(&v)))
+/// A network object `{ sizes: integer[], weights: number[][][], biases: number[][],
+/// activation: string, cost: string }` read into its plain-data form, or the path of the first
+/// wrong value and what it is, e.g. `weights[0][1][2] must be a number, got the string "x"`.
+/// (Read by hand rather than by serde: serde's messages say what was expected but not where,
+/// and its float and string formatting would be the wasm's largest single piece.)
+fn read_network_object(value: &JsValue) -> Result<NetworkJson, String> {
+    use crate::limits::MAX_NEURONS;
+    let sizes = read_array(&field(value, "sizes"), "sizes")?
+        .iter()
+        .enumerate()
+        .map(|(l, x)| {
+            // A layer size may also be a BigInt (`3n`), as serde took it.
+            #[allow(deprecated)] // Number(x), JS's one conversion from BigInt to a number
+            let n = match x.as_f64() {
+                Some(n) => n,
+                None if x.is_bigint() => js_sys::Number::new(&x).value_of(),
+                None => return Err(format!("sizes[{l}] must be a number, got {}", describe(&x))),
+            };
+            if !(n >= 0.0 && n.fract() == 0.0) {
+                Err(format!(
+                    "sizes[{l}] must be a whole number ≥ 0, got {}",
+                    Num(n)
+                ))
+            } else if n > MAX_NEURONS as f64 {
+                Err(format!(
+                    "sizes[{l}] (layer {}) must be 1 to {MAX_NEURONS} neurons, got {}",
+                    l + 1,
+                    Num(n)
+                ))
+            } else {
+                Ok(n as usize)
             }
-            _ => None,
+        })
+        .collect::<Result<_, _>>()?;
+    let weights = read_array(&field(value, "weights"), "weights")?
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let name = format!("weights[{i}]");
+            read_array(&w, &name)?
+                .iter()
+                .enumerate()
+                .map(|(j, row)| read_numbers(&row, &format!("{name}[{j}]")))
+                .collect()
+        })
+        .collect::<Result<_, _>>()?;
+    let biases = read_array(&field(value, "biases"), "biases")?
+        .iter()
+        .enumerate()
+        .map(|(i, b)| read_numbers(&b, &format!("biases[{i}]")))
+        .collect::<Result<_, _>>()?;
+    let text = |key: &str| {
+        let v = field(value, key);
+        match v.as_string() {
+            Some(s) => Ok(s),
+            None if v.is_undefined() => Err(format!("{key} is missing")),
+            None => Err(format!("{key} must be a string, got {}", describe(&v))),
         }
+    };
+    let activation = text("activation")?;
+    let cost = text("cost")?;
+    Ok(NetworkJson {
+        sizes,
+        weights,
+        biases,
+        activation,
+        cost,
     })
 }
 
-/// The first entry of `v` (arrays nested `depth` deep around numbers) that is not what it
-/// should be; `whole` asks for integers ≥ 0 (layer sizes).
-fn numbers_misfit(v: &JsValue, depth: usize, path: String, whole: bool) -> Option<String> {
+/// `v` (named `name`) as an array: an array, or any other iterable object (a Float64Array
+/// row, a Set) copied into one, as serde took them.
+fn read_array(v: &JsValue, name: &str) -> Result<Array, String> {
+    use crate::limits::MAX_NEURONS;
     if v.is_undefined() {
-        return Some(format!("{path} is missing"));
+        return Err(format!("{name} is missing"));
     }
-    if depth == 0 {
-        return match v.as_f64() {
-            None => Some(format!("{path} must be a number, got {}", describe(v))),
-            Some(n) if whole && !(n >= 0.0 && n.fract() == 0.0) => {
-                Some(format!("{path} must be a whole number ≥ 0, got {n}"))
-            }
-            Some(_) => None,
-        };
+    let list: Array = if Array::is_array(v) {
+        v.clone().unchecked_into()
+    } else {
+        let iterable = v.is_object()
+            && Reflect::get(v, &js_sys::Symbol::iterator()).is_ok_and(|f| f.is_function());
+        match iterable.then(|| array_from(v)) {
+            Some(Ok(list)) => list,
+            _ => return Err(format!("{name} must be an array, got {}", describe(v))),
+        }
+    };
+    // An array's length was checked before anything was read; an iterable's is known now.
+    if list.length() as usize > MAX_NEURONS {
+        return Err(format!(
+            "{name} must have at most {MAX_NEURONS} entries, got {}",
+            list.length()
+        ));
     }
-    if !Array::is_array(v) {
-        return Some(format!("{path} must be an array, got {}", describe(v)));
-    }
-    Array::from(v)
+    Ok(list)
+}
+
+/// `v` as a list of numbers (finiteness is the core's check).
+fn read_numbers(v: &JsValue, name: &str) -> Result<Vec<f64>, String> {
+    read_array(v, name)?
         .iter()
         .enumerate()
-        .find_map(|(i, item)| numbers_misfit(&item, depth - 1, format!("{path}[{i}]"), whole))
+        .map(|(i, x)| match x.as_f64() {
+            Some(n) => Ok(n),
+            None => Err(format!(
+                "{name}[{i}] must be a number, got {}",
+                describe(&x)
+            )),
+        })
+        .collect()
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `Array.from(iterable)`, an exception from the iterable returned rather than thrown.
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = from)]
+    fn array_from(iterable: &JsValue) -> Result<Array, JsValue>;
 }
 
 /// A network, as JS sees it.
@@ -443,10 +519,7 @@ impl JsNetwork {
         };
         let net = if value.is_object() {
             check_array_sizes(&value)?;
-            let json: NetworkJson = serde_wasm_bindgen::from_value(value.clone()).map_err(|e| {
-                // serde says what it expected but not where: find the first misfit ourselves.
-                let why = first_misfit(&value)
-                    .unwrap_or_else(|| e.to_string().trim_start_matches("Error: ").to_string());
+            let json = read_network_object(&value).map_err(|why| {
                 js_error(Error::new(format!("network object is not valid: {why}")))
             })?;
             json.to_network().map_err(js_error)?
@@ -596,7 +669,10 @@ impl JsNetwork {
         let y = numbers(&y, "y")?;
         let eps = number_or(&epsilon, "epsilon", Some(1e-5))?;
         if !(eps.is_finite() && eps > 0.0 && eps <= 0.1) {
-            return fail(format!("epsilon must be a number in (0, 0.1], got {eps}"));
+            return fail(format!(
+                "epsilon must be a number in (0, 0.1], got {}",
+                Num(eps)
+            ));
         }
         let g = gradcheck::check(&self.net, &x, &y, eps).map_err(js_error)?;
         to_js(&GradCheckOut {
