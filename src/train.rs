@@ -94,13 +94,7 @@ pub fn sgd_epoch(
         ));
     }
     if let Some(i) = data.iter().position(|e| !crate::workspace::accepts(net, e)) {
-        let e = &data[i];
-        net.check_example(
-            &e.x,
-            &e.y,
-            &format!("example {i}'s x"),
-            &format!("example {i}'s y"),
-        )?;
+        crate::workspace::name_the_fault(net, &data[i], i)?;
     }
     let order = shuffled_order(data.len(), run.seed, run.epoch);
     let mut cost = 0.0;

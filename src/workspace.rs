@@ -93,14 +93,8 @@ impl Workspace {
                     data.len()
                 ))
             })?;
-            // The names are built only for a bad example, so a good step allocates nothing.
             if !accepts(net, e) {
-                net.check_example(
-                    &e.x,
-                    &e.y,
-                    &format!("example {i}'s x"),
-                    &format!("example {i}'s y"),
-                )?;
+                name_the_fault(net, e, i)?;
             }
         }
         self.step(net, indices.iter().map(|&i| &data[i]), eta, lambda, n)
@@ -261,6 +255,17 @@ impl Workspace {
         }
         Ok(mean_cost)
     }
+}
+
+/// The full checks again for example `i`, which `accepts` refused, so the error names what is
+/// wrong with it; the names are built only then, so a good step allocates nothing.
+pub(crate) fn name_the_fault(net: &Network, e: &Example, i: usize) -> Result<()> {
+    net.check_example(
+        &e.x,
+        &e.y,
+        &format!("example {i}'s x"),
+        &format!("example {i}'s y"),
+    )
 }
 
 /// `Network::accepts` (the shapes, finite numbers, y in [0, 1] for cross-entropy), with the
