@@ -135,3 +135,16 @@ test('a bad URL parameter is reported and the default used', async () => {
   assert.deepEqual(s.sizes, [2, 6, 3, 1]);
   h.assertClean();
 });
+
+test('a link with a point count the menu does not list (500) shows that count in the menu', async () => {
+  const page = await h.newPage({}, '?points=500&train=0.5');
+  await page.waitForFunction(() => window.__app?.ready === true);
+  assert.equal((await app(page, () => window.__app.settings)).points, 500);
+  assert.equal(await page.inputValue('#set-points'), '500');
+  assert.equal(await page.$eval('#set-points', (s) => s.selectedOptions[0]?.textContent), '500');
+  // Choosing a listed count still works, and the added one stays available.
+  await page.selectOption('#set-points', '200');
+  await page.waitForFunction(() => window.__app.settings.points === 200);
+  assert.deepEqual(await page.$$eval('#set-points option', (os) => os.map((o) => o.value)), ['100', '200', '400', '500', '800']);
+  h.assertClean();
+});

@@ -107,6 +107,11 @@ export function createSettingsPanel(root, { configure }) {
       noiseOut.textContent = String(st.noise);
       if (idle(share)) share.value = String(st.trainShare);
       shareOut.textContent = `${Math.round(st.trainShare * 100)}%`;
+      // A link may ask for any count the checks allow (500, say): list it so the menu shows it.
+      if (![...points.options].some((o) => o.value === String(st.points))) {
+        const next = [...points.options].find((o) => Number(o.value) > st.points) ?? null;
+        points.insertBefore(h('option', { value: String(st.points), text: String(st.points) }), next);
+      }
       points.value = String(st.points);
       if (idle(dataSeed)) dataSeed.value = String(st.dataSeed);
       activation.value = st.activation;
