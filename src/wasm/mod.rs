@@ -103,14 +103,14 @@ pub(crate) fn numbers(v: &JsValue, name: &str) -> Result<Vec<f64>, JsValue> {
     }
     arr.iter()
         .enumerate()
-        .map(|(i, x)| match x.as_f64() {
-            Some(n) => Ok(n),
-            None => fail(format!(
-                "{name}[{i}] must be a number, got {}",
-                describe(&x)
-            )),
-        })
+        .map(|(i, x)| number_at(&x, name, i).map_err(|m| js_error(Error::new(m))))
         .collect()
+}
+
+/// Entry `i` of the list `name` as a number, or the message saying what it is instead.
+fn number_at(x: &JsValue, name: &str, i: usize) -> Result<f64, String> {
+    x.as_f64()
+        .ok_or_else(|| format!("{name}[{i}] must be a number, got {}", describe(x)))
 }
 
 pub(crate) fn field(obj: &JsValue, key: &str) -> JsValue {
@@ -466,13 +466,7 @@ fn read_numbers(v: &JsValue, name: &str) -> Result<Vec<f64>, String> {
     read_array(v, name)?
         .iter()
         .enumerate()
-        .map(|(i, x)| match x.as_f64() {
-            Some(n) => Ok(n),
-            None => Err(format!(
-                "{name}[{i}] must be a number, got {}",
-                describe(&x)
-            )),
-        })
+        .map(|(i, x)| number_at(&x, name, i))
         .collect()
 }
 
