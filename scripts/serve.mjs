@@ -8,9 +8,12 @@
 // compile its own WebAssembly), Cache-Control: no-store and X-Content-Type-Options: nosniff.
 // Tests import { startServer } and pass port 0 for a free port. Small files are served from
 // memory after their first request (each request still checks the file's stat), so a page's
-// dozens of modules cost one stat each rather than a stat, two realpaths and a stream.
+// dozens of modules cost one stat each rather than a stat, two realpaths and a stream. That
+// stat is synchronous: a few microseconds on a file the kernel has just seen, where the async
+// one is a trip through libuv's thread pool (two thread wake-ups per request, which on a busy
+// machine cost more than everything else the request does).
 import { createServer } from 'node:http';
-import { createReadStream, promises as fsp } from 'node:fs';
+import { createReadStream, promises as fsp, statSync } from 'node:fs';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -114,7 +117,7 @@ function makeHandler(root, realRoot) {
       let st;
       let hit = null;
       try {
-        st = await fsp.stat(file);
+        st = statSync(file);
         if (st.isDirectory()) {
           if (!pathname.endsWith('/')) {
             // Keep relative URLs in the page working: /dir -> /dir/
@@ -123,7 +126,7 @@ function makeHandler(root, realRoot) {
             return;
           }
           file = join(file, 'index.html');
-          st = await fsp.stat(file);
+          st = statSync(file);
         }
         const entry = cache.get(file);
         if (entry && sameFile(entry.st, st)) {
