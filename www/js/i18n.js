@@ -251,17 +251,30 @@ let current = 'en';
 export function t(key, params = {}) {
   const s = STRINGS[current][key] ?? STRINGS.en[key];
   if (s === undefined) throw new Error(`i18n: no string for "${key}"`);
-  return s.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
+  return s.includes('{') ? s.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m)) : s;
 }
 
-/** Switches the language and relabels every element that carries data-i18n. */
+/**
+ * Switches the language and relabels every element that carries data-i18n. A label that
+ * already reads right is left alone (the page's HTML is in English): rewriting it would
+ * still make the browser lay it out again.
+ */
 export function applyLanguage(lang, root = document) {
   if (!STRINGS[lang]) throw new Error(`i18n: unknown language "${lang}"`);
   current = lang;
   root.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
-  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
-  for (const el of root.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
-  for (const el of root.querySelectorAll('[data-i18n-aria]')) el.setAttribute('aria-label', t(el.dataset.i18nAria));
+  for (const el of root.querySelectorAll('[data-i18n]')) {
+    const s = t(el.dataset.i18n);
+    if (el.textContent !== s) el.textContent = s;
+  }
+  for (const el of root.querySelectorAll('[data-i18n-title]')) {
+    const s = t(el.dataset.i18nTitle);
+    if (el.title !== s) el.title = s;
+  }
+  for (const el of root.querySelectorAll('[data-i18n-aria]')) {
+    const s = t(el.dataset.i18nAria);
+    if (el.getAttribute('aria-label') !== s) el.setAttribute('aria-label', s);
+  }
 }
 
 /** The language a first visit should get: a remembered choice, else the browser's. */

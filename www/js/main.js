@@ -2,29 +2,30 @@
 // animator, connects every view to the store (after refreshing the probe's derived numbers),
 // and exposes a read-only window.__app for tests. Nothing is drawn here.
 //
-// The network comes first: only the modules it needs are imported statically, so the page
-// can draw it as soon as those (and the wasm) have arrived; the other panels' modules are
-// imported dynamically after that first drawing and join with one full render each (every
-// module is still fetched at once, by index.html's modulepreload links).
+// The network comes first: only the modules its first drawing needs are imported statically,
+// so the page can draw it as soon as those (and the wasm) have arrived; everything else (the
+// other panels, and what only acts on input: the animator, the actions, the keys, the hit
+// testing) is imported dynamically after that drawing has been painted. index.html's
+// modulepreload links still fetch every module at once, the first drawing's ones first.
 
 import { core } from './core.js';
-import { createActions } from './actions.js';
-import { createAnimator } from './animation.js';
 import { gradientCheck, probeBackprop, probeLabel } from './derived.js';
 import { timed, timings } from './frame-timing.js';
 import { applyLanguage, initialLanguage, t } from './i18n.js';
-import { attachKeyboard } from './keyboard.js';
 import { onResize } from './measure.js';
 import { createMessages, messageFor } from './messages.js';
-import { attachHitTesting } from './network-hit.js';
 import { createNetworkView } from './network-view.js';
 import { DEFAULT_SETTINGS, createStore } from './state.js';
 import { createTrainer } from './training.js';
 import { linkProblems, queryFromSettings, settingsFromQuery } from './url-state.js';
 
-/** The panels besides the network, imported once the network is drawn (see above). */
+/** What the page needs once the network is drawn (see above), imported then. */
 const laterModules = () =>
   Promise.all([
+    import('./animation.js'),
+    import('./actions.js'),
+    import('./keyboard.js'),
+    import('./network-hit.js'),
     import('./card.js'),
     import('./plane.js'),
     import('./equations.js'),
@@ -35,6 +36,24 @@ const laterModules = () =>
     import('./settings-panel.js'),
     import('./charts.js'),
   ]);
+
+/**
+ * Resolves once the frame after this call has been painted, so what was just drawn is on the
+ * screen before the page goes on (a hidden page paints no frames: it goes on at once).
+ */
+const afterPaint = () =>
+  new Promise((resolve) => {
+    if (document.visibilityState !== 'visible') {
+      resolve();
+      return;
+    }
+    requestAnimationFrame(() => {
+      // A message posted from a frame callback arrives after that frame's paint.
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => resolve();
+      channel.port2.postMessage(null);
+    });
+  });
 
 const $ = (id) => document.getElementById(id);
 
@@ -124,18 +143,7 @@ async function main() {
   wasmMemory = (await core).memory;
 
   const trainer = createTrainer(store);
-  const animator = createAnimator(store, trainer, { onError: fail });
-  const actions = createActions(store, trainer, animator);
   const view = createNetworkView($('net'), $('showing'));
-  attachHitTesting(view, store);
-  attachKeyboard(actions);
-  $('lang').addEventListener('click', () => actions.setLanguage(document.documentElement.lang === 'en' ? 'zh' : 'en'));
-  $('export').addEventListener('click', () => actions.exportJson());
-  $('import-file').addEventListener('change', (ev) => {
-    const file = ev.target.files?.[0];
-    if (file) actions.importJson(file).finally(() => { ev.target.value = ''; });
-  });
-  $('maps').addEventListener('change', (ev) => store.set({ showMaps: ev.target.checked }));
 
   /**
    * Redraws `v` after each batch of changes; a view that lists what it reads only when one of
@@ -176,10 +184,24 @@ async function main() {
     trainer.reset({ regenerateData: true });
   }
   if (fromUrl.errors.length) fail(new Error(linkProblems(fromUrl.errors)));
-  // The network now, without waiting for the next animation frame.
+  // The network now, without waiting for the next animation frame, and on the screen before
+  // the other panels are built (their first drawing would otherwise hold up this frame).
   store.flushNow();
+  const [later] = await Promise.all([laterModules(), afterPaint()]);
+  const [animation, actionsModule, keyboard, hit, card, plane, equations, anatomy, status, legend, controls, settingsPanel, charts] = later;
 
-  const [card, plane, equations, anatomy, status, legend, controls, settingsPanel, charts] = await laterModules();
+  const animator = animation.createAnimator(store, trainer, { onError: fail });
+  const actions = actionsModule.createActions(store, trainer, animator);
+  hit.attachHitTesting(view, store);
+  keyboard.attachKeyboard(actions);
+  $('lang').addEventListener('click', () => actions.setLanguage(document.documentElement.lang === 'en' ? 'zh' : 'en'));
+  $('export').addEventListener('click', () => actions.exportJson());
+  $('import-file').addEventListener('change', (ev) => {
+    const file = ev.target.files?.[0];
+    if (file) actions.importJson(file).finally(() => { ev.target.value = ''; });
+  });
+  $('maps').addEventListener('change', (ev) => store.set({ showMaps: ev.target.checked }));
+
   const views = [
     card.createCard($('card'), view),
     plane.createPlane($('plane'), {
