@@ -5,10 +5,12 @@
 // The network comes first: only the modules its first drawing needs are imported statically,
 // so the page can draw it as soon as those (and the wasm) have arrived; everything else (the
 // other panels, and what only acts on input: the animator, the actions, the keys, the hit
-// testing) is imported dynamically after that drawing has been painted. index.html's
-// modulepreload links still fetch every module at once, the first drawing's ones first.
+// testing) is imported dynamically after that drawing has been painted, and the link's
+// settings (url-state.js) before it only when the link has any. index.html's modulepreload
+// links still fetch every module at once, the first drawing's ones first: the browser sends
+// at most six requests to a server at a time, so each module fewer on that path counts.
 
-import { core } from './core.js';
+import init from '../pkg/nndl_backprop.js';
 import { gradientCheck, probeBackprop, probeLabel } from './derived.js';
 import { timed, timings } from './frame-timing.js';
 import { applyLanguage, initialLanguage, t } from './i18n.js';
@@ -17,11 +19,19 @@ import { createMessages, messageFor } from './messages.js';
 import { createNetworkView } from './network-view.js';
 import { DEFAULT_SETTINGS, createStore } from './state.js';
 import { createTrainer } from './training.js';
-import { linkProblems, queryFromSettings, settingsFromQuery } from './url-state.js';
+
+/**
+ * The wasm core, instantiated (resolves to its exports, `memory` among them). It starts as
+ * this module runs, before main(), and compiles while the page sets up. The 2-D page takes the
+ * core without the digits trainer, which it never uses (scripts/build.sh builds it beside the
+ * full module and checks that this one glue drives both).
+ */
+const core = init({ module_or_path: new URL('../pkg/nndl_backprop_2d.wasm', import.meta.url) });
 
 /** What the page needs once the network is drawn (see above), imported then. */
 const laterModules = () =>
   Promise.all([
+    import('./url-state.js'),
     import('./animation.js'),
     import('./actions.js'),
     import('./keyboard.js'),
@@ -167,13 +177,12 @@ async function main() {
   };
   store.subscribe(timed('derive', derive));
   connect(view);
-  // The URL always holds the settings, so the address bar is a link to this experiment.
-  store.subscribe((s, changed) => {
-    if (changed.has('settings')) history.replaceState(null, '', `${location.pathname}${queryFromSettings(s.settings)}`);
-  });
   onResize(() => store.touch('layout'));
 
-  const fromUrl = settingsFromQuery(location.search);
+  // A link without settings gets the defaults, and the first drawing need not wait for the
+  // module that reads them.
+  const urlState = location.search ? await import('./url-state.js') : null;
+  const fromUrl = urlState ? urlState.settingsFromQuery(location.search) : { patch: {}, errors: [] };
   store.set({ settings: { ...state.settings, ...fromUrl.patch } });
   try {
     trainer.reset({ regenerateData: true });
@@ -183,12 +192,19 @@ async function main() {
     store.set({ settings: { ...DEFAULT_SETTINGS, sizes: [...DEFAULT_SETTINGS.sizes] } });
     trainer.reset({ regenerateData: true });
   }
-  if (fromUrl.errors.length) fail(new Error(linkProblems(fromUrl.errors)));
+  if (fromUrl.errors.length) fail(new Error((urlState ?? (await import('./url-state.js'))).linkProblems(fromUrl.errors)));
   // The network now, without waiting for the next animation frame, and on the screen before
   // the other panels are built (their first drawing would otherwise hold up this frame).
   store.flushNow();
   const [later] = await Promise.all([laterModules(), afterPaint()]);
-  const [animation, actionsModule, keyboard, hit, card, plane, equations, anatomy, status, legend, controls, settingsPanel, charts] = later;
+  const [{ queryFromSettings }, animation, actionsModule, keyboard, hit, card, plane, equations, anatomy, status, legend, controls, settingsPanel, charts] = later;
+
+  // The URL always holds the settings, so the address bar is a link to this experiment.
+  const showSettings = (settings) => history.replaceState(null, '', `${location.pathname}${queryFromSettings(settings)}`);
+  showSettings(state.settings);
+  store.subscribe((s, changed) => {
+    if (changed.has('settings')) showSettings(s.settings);
+  });
 
   const animator = animation.createAnimator(store, trainer, { onError: fail });
   const actions = actionsModule.createActions(store, trainer, animator);
