@@ -1,6 +1,7 @@
 // The playground's load (issue 7): index.html asks for every module main.js imports, and for
 // the wasm, at once, instead of the browser finding them one import level at a time. This
-// keeps that list complete and exact, and checks the browser really uses what it preloads.
+// keeps that list complete, exact and in order (what the first drawing waits for first), and
+// checks the browser really uses what it preloads.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -11,8 +12,12 @@ let h;
 before(async () => { h = await startHarness(); });
 after(async () => { await h?.close(); });
 
-/** Every module reachable from `entry` by static or dynamic imports, as paths relative to www/. */
-function importGraph(entry) {
+/**
+ * Every module reachable from `entry` by static or dynamic imports (with `dynamic` false, by
+ * static imports only: the modules that must all arrive before `entry` runs), as paths
+ * relative to www/.
+ */
+function importGraph(entry, { dynamic = true } = {}) {
   const seen = new Set();
   const queue = [entry];
   while (queue.length) {
@@ -23,6 +28,7 @@ function importGraph(entry) {
     for (const m of source.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]/gm)) {
       queue.push(normalize(join(dirname(file), m[1])));
     }
+    if (!dynamic) continue;
     for (const m of source.matchAll(/\bimport\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g)) {
       queue.push(normalize(join(dirname(file), m[1])));
     }
@@ -39,6 +45,17 @@ test('index.html modulepreloads exactly the modules main.js imports', () => {
   const extra = listed.filter((f) => !wanted.includes(f));
   assert.deepEqual({ missing, extra }, { missing: [], extra: [] },
     `add <link rel="modulepreload" href="…"> for each missing module to index.html, remove the extra ones`);
+});
+
+test('the modules the first drawing waits for come first in the preload list', () => {
+  // The browser keeps at most six requests to the server going and sends them in the list's
+  // order, so a module main.js imports statically but lists late holds up the first drawing.
+  const first = importGraph('js/main.js', { dynamic: false });
+  assert.ok(first.size > 1 && first.size < importGraph('js/main.js').size, 'main.js imports some modules only later');
+  const listed = [...html().matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((m) => m[1]);
+  const lastNeeded = Math.max(...listed.map((f, i) => (first.has(f) ? i : -1)));
+  const early = listed.slice(0, lastNeeded + 1).filter((f) => !first.has(f));
+  assert.deepEqual(early, [], `list these after every module main.js imports statically (${[...first].filter((f) => f !== "js/main.js").join(", ")})`);
 });
 
 test('the preloaded wasm and modules are the ones the page then uses (no second fetch, no warning)', async () => {
