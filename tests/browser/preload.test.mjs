@@ -55,7 +55,7 @@ test('the modules the first drawing waits for come first in the preload list', (
   const listed = [...html().matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((m) => m[1]);
   const lastNeeded = Math.max(...listed.map((f, i) => (first.has(f) ? i : -1)));
   const early = listed.slice(0, lastNeeded + 1).filter((f) => !first.has(f));
-  assert.deepEqual(early, [], `list these after every module main.js imports statically (${[...first].filter((f) => f !== "js/main.js").join(", ")})`);
+  assert.deepEqual(early, [], `list these after every module main.js imports statically (${[...first].filter((f) => f !== 'js/main.js').join(', ')})`);
 });
 
 test('the preloaded wasm and modules are the ones the page then uses (no second fetch, no warning)', async () => {
