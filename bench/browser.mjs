@@ -203,50 +203,60 @@ function mainThreadCpuUntilDrawn(events) {
   return us / 1000;
 }
 
+/** Starts `node <repo>/scripts/serve.mjs` (which serves <repo>/www) in a process of its own. */
+async function spawnServer(repo) {
+  const server = spawn(process.execPath, [join(repo, 'scripts', 'serve.mjs'), '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    server.stdout.on('data', (d) => {
+      out += d;
+      const m = /http:\/\/\S+/.exec(out);
+      if (m) resolve(m[0]);
+    });
+    server.once('exit', (code) => reject(new Error(`serve.mjs exited (${code})`)));
+  });
+  return { server, url };
+}
+
 /**
  * Navigation → first drawn network, `rounds` cold loads (a fresh context each), as a reader
  * gets it: `node scripts/serve.mjs` in its own process, and no request interception (the test
  * harness routes every request through Playwright to block outside hosts, which costs a round
- * trip to this process per file).
+ * trip to this process per file). With several `repos` (this tree and others, e.g. a checkout
+ * of main), their loads alternate round by round, so a busy moment of the shared machine falls
+ * on both alike: one result per repo.
  */
-async function firstDraws(h, rounds) {
-  const server = spawn(process.execPath, [join(REPO_ROOT, 'scripts', 'serve.mjs'), '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function firstDraws(h, rounds, repos = [REPO_ROOT]) {
+  const servers = [];
   try {
-    const url = await new Promise((resolve, reject) => {
-      let out = '';
-      server.stdout.on('data', (d) => {
-        out += d;
-        const m = /http:\/\/\S+/.exec(out);
-        if (m) resolve(m[0]);
-      });
-      server.once('exit', (code) => reject(new Error(`serve.mjs exited (${code})`)));
-    });
-    const times = [];
-    const painted = [];
-    const cpu = [];
+    for (const repo of repos) servers.push(await spawnServer(repo));
+    const results = repos.map(() => ({ times: [], painted: [], cpu: [] }));
     for (let i = 0; i < 2 * rounds; i++) {
       // Even rounds: wall time. Odd rounds: traced (tracing slows the page), for the CPU time.
       const traced = i % 2 === 1;
-      const context = await h.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', serviceWorkers: 'block' });
-      if (!traced) await context.addInitScript(notePaintAfterDrawn);
-      const page = await context.newPage();
-      const file = join(tmpdir(), `nndl-first-draw-${process.pid}.json`);
-      if (traced) await h.browser.startTracing(page, { path: file, categories: ['toplevel', 'blink.user_timing'] });
-      await page.goto(url);
-      const ms = await untilDrawn(page);
-      if (traced) {
-        await h.browser.stopTracing();
-        cpu.push(mainThreadCpuUntilDrawn(JSON.parse(readFileSync(file, 'utf8')).traceEvents));
-        rmSync(file, { force: true });
-      } else {
-        times.push(ms);
-        painted.push(await untilPainted(page));
+      for (let k = 0; k < repos.length; k++) {
+        const r = (k + Math.floor(i / 2)) % repos.length; // who goes first changes each round
+        const context = await h.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', serviceWorkers: 'block' });
+        if (!traced) await context.addInitScript(notePaintAfterDrawn);
+        const page = await context.newPage();
+        const file = join(tmpdir(), `nndl-first-draw-${process.pid}.json`);
+        if (traced) await h.browser.startTracing(page, { path: file, categories: ['toplevel', 'blink.user_timing'] });
+        await page.goto(servers[r].url);
+        const ms = await untilDrawn(page);
+        if (traced) {
+          await h.browser.stopTracing();
+          results[r].cpu.push(mainThreadCpuUntilDrawn(JSON.parse(readFileSync(file, 'utf8')).traceEvents));
+          rmSync(file, { force: true });
+        } else {
+          results[r].times.push(ms);
+          results[r].painted.push(await untilPainted(page));
+        }
+        await context.close();
       }
-      await context.close();
     }
-    return { times, painted, cpu };
+    return results;
   } finally {
-    server.kill();
+    for (const { server } of servers) server.kill();
   }
 }
 
@@ -275,11 +285,15 @@ function pageWeight() {
 }
 
 // `--page` skips the wasm core's figures (the page's frames, weight and first draw only);
-// `--load` keeps only the page's weight and its first drawn network (`--rounds N` loads, 5 by default).
+// `--load` keeps only the page's weight and its first drawn network (`--rounds N` loads, 5 by
+// default); `--against DIR` also loads DIR's www/ (served by DIR/scripts/serve.mjs, e.g. a
+// checkout of main) in alternation with this tree's, for a before/after under the same load.
 const loadOnly = process.argv.includes('--load');
 const pageOnly = loadOnly || process.argv.includes('--page');
 const roundsArg = process.argv.indexOf('--rounds');
 const loadRounds = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 5;
+const againstArg = process.argv.indexOf('--against');
+const against = againstArg > 0 ? process.argv[againstArg + 1] : null;
 const NOT_RUN = { play: NaN, derive: NaN, draw: NaN, network: NaN, fps: NaN };
 const startLoad = loadavg()[0].toFixed(2);
 const h = await startHarness();
@@ -293,7 +307,7 @@ try {
   const wideFull = loadOnly ? NaN : await fullRedraws(h, '?sizes=2-16-16-16-16-16-16-1&points=500&train=0.5');
   // First drawn network: a fresh page, navigation start until the page marks it drawn; as a
   // reader loads it, and (for comparison with earlier figures) through the test harness.
-  const firsts = await firstDraws(h, loadRounds);
+  const [firsts, other] = await firstDraws(h, loadRounds, against ? [REPO_ROOT, against] : [REPO_ROOT]);
   const harnessFirsts = [];
   for (let i = 0; i < loadRounds; i++) {
     const p = await h.newPage({}, '/');
@@ -327,6 +341,15 @@ try {
     [`  page main-thread CPU until drawn (trace), median of ${loadRounds} (ms)`, median(firsts.cpu)],
     ['  the same through the test harness (every request intercepted) (ms)', median(harnessFirsts)],
   ];
+  if (other) {
+    const faster = firsts.times.filter((t, i) => t < other.times[i]).length;
+    rows.push(
+      [`${against}: first drawn network, median of ${loadRounds}, in alternation (ms)`, median(other.times)],
+      ['  … and that frame painted (ms)', median(other.painted)],
+      ['  page main-thread CPU until drawn (trace) (ms)', median(other.cpu)],
+      [`  rounds of ${loadRounds} where this tree drew first`, faster],
+    );
+  }
   const fmt = (v) => (v >= 1000 ? Math.round(v).toLocaleString('en-US') : v.toFixed(2));
   console.log(`Chromium ${h.browser.version()}, wasm build in www/pkg/, load average at the start ${startLoad}, at the end ${loadavg()[0].toFixed(2)}\n`);
   console.log('figure'.padEnd(72) + 'median'.padStart(14) + '   target');
