@@ -182,23 +182,35 @@ const untilPainted = (page) =>
     return window.__networkPainted ?? NaN;
   });
 
+/** Top-level slices of work on a thread in a Chromium trace ('toplevel' category). */
+const TOP_LEVEL = new Set([
+  'ThreadControllerImpl::RunTask',
+  // Promise reactions run outside any task, e.g. main() after `await core` (the wasm ready).
+  'BlinkScheduler_PerformMicrotaskCheckpoint',
+]);
+
 /**
  * CPU time of the page's main thread from navigation to the `network-drawn` mark, from a
- * Chromium trace: the thread time of each top-level task, the one holding the mark counted up
- * to it. Unlike the wall time it hardly moves with the load of the machine's other processes.
+ * Chromium trace: the thread time of each top-level slice (a task, or a microtask checkpoint
+ * outside a task), the one holding the mark counted up to it. Unlike the wall time it hardly
+ * moves with the load of the machine's other processes.
  */
 function mainThreadCpuUntilDrawn(events) {
   const mark = events.find((e) => e.name === 'network-drawn' && e.cat.includes('blink.user_timing'));
   if (!mark) return NaN;
   const start = events.find((e) => e.name === 'navigationStart' && e.pid === mark.pid)?.ts ?? 0;
   const main = new Set(events.filter((e) => e.name === 'thread_name' && e.pid === mark.pid && e.args.name === 'CrRendererMain').map((e) => e.tid));
+  const slices = events
+    .filter((e) => e.pid === mark.pid && main.has(e.tid) && e.ph === 'X' && e.dur && TOP_LEVEL.has(e.name))
+    .sort((a, b) => a.ts - b.ts || b.dur - a.dur);
   let us = 0;
-  for (const e of events) {
-    if (e.pid !== mark.pid || !main.has(e.tid) || e.ph !== 'X' || !e.dur) continue;
-    if (e.name !== 'ThreadControllerImpl::RunTask') continue; // each task once (no nested RunTask)
+  let end = -Infinity; // of the slice last counted: one inside it is not counted again
+  for (const e of slices) {
+    if (e.ts < end) continue;
+    end = e.ts + e.dur;
     if (e.ts < start || e.ts > mark.ts) continue;
     const cpu = e.tdur ?? e.dur;
-    us += e.ts + e.dur > mark.ts ? (cpu * (mark.ts - e.ts)) / e.dur : cpu;
+    us += end > mark.ts ? (cpu * (mark.ts - e.ts)) / e.dur : cpu;
   }
   return us / 1000;
 }
