@@ -446,8 +446,10 @@ export function createNetworkView(svg, caption) {
         put(n.body, 'fill-opacity', shown > 0 ? (0.25 + 0.75 * shown).toFixed(3) : '1');
         put(n.body, 'data-a', a === null ? '' : a);
         const big = geo.r >= 13;
-        text(n.value, shown > 0.5 && big ? fixed2(a) : '');
-        put(n.value, 'fill', shown > 0 ? activationInk(a, range) : '#555');
+        const value = shown > 0.5 && big ? fixed2(a) : '';
+        text(n.value, value);
+        // The ink matters only while there is a value to read (small neurons never show one).
+        if (value) put(n.value, 'fill', activationInk(a, range));
         if (n.ring) {
           const b = params.biases[l - 1][j];
           put(n.ring, 'stroke', weightColor(b));
