@@ -124,23 +124,78 @@ async function playFrames(h, query, seconds = 4) {
 
 /**
  * The network view redrawn with every weight new: a new seed is entered `rounds` times and
- * each time the view's own drawing (www/js/frame-timing.js, 'network') is read back.
+ * each time the view's own drawing (www/js/frame-timing.js, 'network') is read back. Then as
+ * many rounds under a Chromium trace, for what the view's timing leaves out (Blink's style,
+ * layout and paint, and the raster): that frame's main-thread CPU time, every view's share
+ * included (a new seed redraws them all), and the CPU time of the renderer's other threads
+ * (raster, compositor) in the 100 ms after it.
  */
 async function fullRedraws(h, query, rounds = 9) {
   const page = await h.newPage({}, `/${query}`);
   await page.waitForFunction(() => window.__app?.ready === true, null, { timeout: 30_000 });
   const times = [];
-  for (let seed = 100; seed < 100 + rounds; seed++) {
-    const from = await page.evaluate(() => performance.now());
+  let seed = 100;
+  const redraw = async () => {
+    seed += 1;
+    const from = await page.evaluate((s) => {
+      performance.mark(`seed-${s}`);
+      return performance.now();
+    }, seed);
     await page.fill('#set-seed', String(seed));
     await page.press('#set-seed', 'Enter');
     await page.waitForFunction((s) => window.__app.settings.seed === s, seed);
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await page.waitForTimeout(150);
     const drawn = await page.evaluate((t) => window.__app.timings.network.filter((e) => e.at >= t), from);
-    times.push(Math.max(...drawn.map((e) => e.ms)));
-  }
+    return Math.max(...drawn.map((e) => e.ms));
+  };
+  for (let r = 0; r < rounds; r++) times.push(await redraw());
+  const file = join(tmpdir(), `nndl-redraw-${process.pid}.json`);
+  await h.browser.startTracing(page, { path: file, categories: ['toplevel', 'devtools.timeline', 'blink.user_timing'] });
+  const first = seed + 1;
+  for (let r = 0; r < rounds; r++) await redraw();
+  await h.browser.stopTracing();
+  const events = JSON.parse(readFileSync(file, 'utf8')).traceEvents;
+  rmSync(file, { force: true });
   await page.context().close();
-  return median(times);
+  const main = [];
+  const other = [];
+  for (let s = first; s < first + rounds; s++) {
+    const f = frameAfterMark(events, `seed-${s}`);
+    if (f) {
+      main.push(f.main);
+      other.push(f.other);
+    }
+  }
+  return { js: median(times), main: median(main), other: median(other) };
+}
+
+/**
+ * From a trace: the first animation frame (a main-thread task that runs requestAnimationFrame
+ * callbacks) after the mark `name`, as { main: its thread CPU time, other: the CPU time of
+ * the renderer's other threads' top-level tasks from its start to 100 ms after its end } (ms).
+ */
+function frameAfterMark(events, name) {
+  const mark = events.find((e) => e.name === name && e.cat.includes('blink.user_timing'));
+  if (!mark) return null;
+  const { pid } = mark;
+  const threads = new Map(events.filter((e) => e.name === 'thread_name' && e.pid === pid).map((e) => [e.tid, e.args.name]));
+  const isMain = (e) => threads.get(e.tid) === 'CrRendererMain';
+  const tasks = events.filter((e) => e.pid === pid && e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && isMain(e) && e.ts > mark.ts);
+  tasks.sort((a, b) => a.ts - b.ts);
+  const rafs = events.filter((e) => e.pid === pid && e.name === 'FireAnimationFrame' && isMain(e) && e.ts > mark.ts);
+  // The frame with the new seed's drawing: the first task holding an animation frame callback
+  // after the seed was entered (the settings panel applies it on Enter, the store draws at the
+  // next frame).
+  const frame = tasks.find((t) => rafs.some((r) => r.ts >= t.ts && r.ts <= t.ts + t.dur));
+  if (!frame) return null;
+  let other = 0;
+  for (const e of events) {
+    if (e.pid !== pid || e.ph !== 'X' || isMain(e) || !e.cat.includes('toplevel')) continue;
+    if (e.ts < frame.ts || e.ts > frame.ts + frame.dur + 100_000) continue;
+    other += e.tdur ?? e.dur;
+  }
+  return { main: (frame.tdur ?? frame.dur) / 1000, other: other / 1000 };
 }
 
 /** Waits in the page until the network view marks its first drawing; its time from navigation. */
@@ -343,7 +398,9 @@ try {
     ['  of which the network view (ms)', small.network],
     ['page Play [2,8,8,8,1], 250+250: frames per second', small.fps, '60'],
     ['network view, 6 hidden × 16 (1,360 edges), while playing (ms)', wide.network, '≤ 4'],
-    ['network view, 6 hidden × 16, every weight new (new seed) (ms)', wideFull, '≤ 4'],
+    ['network view, 6 hidden × 16, every weight new (new seed) (ms)', wideFull.js, '≤ 4'],
+    ['  that frame, all views: main-thread CPU, with paint (trace) (ms)', wideFull.main],
+    ['  that frame: the renderer\'s other threads\' CPU (trace) (ms)', wideFull.other],
     ['  page Play frame, 6 × 16: compute (ms)', wide.play + wide.derive],
     ['  page Play frame, 6 × 16: drawing, all views (ms)', wide.draw],
     ['  page Play, 6 × 16: frames per second', wide.fps],

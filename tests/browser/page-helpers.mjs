@@ -1,7 +1,8 @@
 // Helpers the page's browser tests share (the harness itself is harness.mjs): open the page
-// and wait for the wasm, find a point on one edge of the drawn network, take an animated
-// Step, and the page's number format. Reference values are computed in the page with a
-// separate Network.fromJSON copy, never read back from the views under test.
+// and wait for the wasm, read the drawn edges and their pixels, find a point on one edge of
+// the drawn network, take an animated Step, and the page's number format. Reference values
+// are computed in the page with a separate Network.fromJSON copy, never read back from the
+// views under test.
 
 /** Opens the page and waits until the network is drawn. `initScript` runs before the page's own. */
 export async function openApp(h, { speed = 4, contextOptions = {}, initScript = null } = {}) {
@@ -9,7 +10,7 @@ export async function openApp(h, { speed = 4, contextOptions = {}, initScript = 
   if (initScript) await page.addInitScript(initScript);
   await page.goto(h.url);
   await page.waitForFunction(() => window.__app?.ready === true, null, { timeout: 20_000 });
-  await page.waitForSelector('#net line.edge');
+  await page.waitForFunction(async () => (await import('/js/network-view.js')).drawnEdges(document.getElementById('net')).length > 0);
   if (speed !== 1) {
     // The slider is log2 of the speed: 2 → 4×, so a Step's animation takes about two seconds.
     await page.$eval('#speed', (el, v) => {
@@ -39,41 +40,72 @@ export async function stepAndWait(page) {
 }
 
 /**
+ * What the network view painted for each edge (network-view.js's drawnEdges, read in the
+ * page): [{ l, j, k (1-based, as in the book), stroke, width, opacity, x1, y1, x2, y2 }, …].
+ */
+export async function drawnEdges(page) {
+  return page.evaluate(async () => (await import('/js/network-view.js')).drawnEdges(document.getElementById('net')));
+}
+
+/**
+ * A point on edge w^l_jk (1-based, as in the book) that is at least `clearance` px from every
+ * other edge and outside every neuron, from the drawn edges: { x, y } in the view's own units
+ * (CSS px from its top-left corner), null if the edge has none.
+ */
+export async function clearPointOnEdge(page, l, j, k, clearance = 5) {
+  const edges = await drawnEdges(page);
+  const circles = await page.$$eval('#net circle.body', (cs) => cs.map((c) => ({
+    x: Number(c.getAttribute('cx')),
+    y: Number(c.getAttribute('cy')),
+    r: Number(c.getAttribute('r')),
+  })));
+  const target = edges.find((e) => e.l === l && e.j === j && e.k === k);
+  if (!target) throw new Error(`no edge l=${l} j=${j} k=${k}`);
+  const dist = (px, py, { x1: ax, y1: ay, x2: bx, y2: by }) => {
+    const dx = bx - ax;
+    const dy = by - ay;
+    const u = Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy)));
+    return Math.hypot(px - ax - u * dx, py - ay - u * dy);
+  };
+  const { x1, y1, x2, y2 } = target;
+  for (let t = 0.5, n = 0; n < 140; n++, t = 0.5 + (n % 2 ? 1 : -1) * Math.ceil(n / 2) * 0.005) {
+    const px = x1 + t * (x2 - x1);
+    const py = y1 + t * (y2 - y1);
+    if (circles.some((c) => Math.hypot(px - c.x, py - c.y) < c.r + 8)) continue;
+    if (edges.every((e) => e === target || dist(px, py, e) >= clearance)) return { x: px, y: py };
+  }
+  return null;
+}
+
+/**
  * Client coordinates of a point on edge w^l_jk (1-based, as in the book) that is at least
- * `clearance` px from every other edge and outside every neuron, from the SVG's own lines.
+ * `clearance` px from every other edge and outside every neuron, from the drawn edges.
  */
 export async function edgePoint(page, l, j, k, clearance = 5) {
   await scrollIntoView(page, '#net');
-  return page.evaluate(
-    ([l, j, k, clearance]) => {
-      const svg = document.getElementById('net');
-      const box = svg.getBoundingClientRect();
-      const seg = (e) => ['x1', 'y1', 'x2', 'y2'].map((a) => Number(e.getAttribute(a)));
-      const lines = [...svg.querySelectorAll('line.edge')];
-      const target = svg.querySelector(`line.edge[data-l="${l}"][data-j="${j}"][data-k="${k}"]`);
-      if (!target) throw new Error(`no edge l=${l} j=${j} k=${k}`);
-      const circles = [...svg.querySelectorAll('circle.body')].map((c) => ({
-        x: Number(c.getAttribute('cx')),
-        y: Number(c.getAttribute('cy')),
-        r: Number(c.getAttribute('r')),
-      }));
-      const dist = (px, py, [ax, ay, bx, by]) => {
-        const dx = bx - ax;
-        const dy = by - ay;
-        const u = Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy)));
-        return Math.hypot(px - ax - u * dx, py - ay - u * dy);
-      };
-      const [x1, y1, x2, y2] = seg(target);
-      for (let t = 0.5, n = 0; n < 140; n++, t = 0.5 + (n % 2 ? 1 : -1) * Math.ceil(n / 2) * 0.005) {
-        const px = x1 + t * (x2 - x1);
-        const py = y1 + t * (y2 - y1);
-        if (circles.some((c) => Math.hypot(px - c.x, py - c.y) < c.r + 8)) continue;
-        if (lines.every((e) => e === target || dist(px, py, seg(e)) >= clearance)) return { x: box.left + px, y: box.top + py };
-      }
-      throw new Error(`no clear point on edge l=${l} j=${j} k=${k}`);
-    },
-    [l, j, k, clearance],
-  );
+  const pt = await clearPointOnEdge(page, l, j, k, clearance);
+  if (!pt) throw new Error(`no clear point on edge l=${l} j=${j} k=${k}`);
+  const box = await page.$eval('#net', (svg) => {
+    const r = svg.getBoundingClientRect();
+    return { left: r.left, top: r.top };
+  });
+  return { x: box.left + pt.x, y: box.top + pt.y };
+}
+
+/**
+ * The pixels of the network view's edge canvas around (x, y) (view units), unpremultiplied
+ * RGBA in 0..255: the canvas sample nearest to (x, y) and those `offsets` away from it along
+ * the unit vector (nx, ny): [[r, g, b, a], …] in the order of `offsets`.
+ */
+export async function edgePixels(page, x, y, nx = 0, ny = 0, offsets = [0]) {
+  return page.evaluate(([x, y, nx, ny, offsets]) => {
+    const canvas = document.querySelector('#net').previousElementSibling;
+    if (!(canvas instanceof HTMLCanvasElement)) throw new Error('no edge canvas under #net');
+    const box = document.getElementById('net').getBoundingClientRect();
+    const [sx, sy] = [canvas.width / box.width, canvas.height / box.height];
+    const ctx = canvas.getContext('2d');
+    return offsets.map((d) => [...ctx.getImageData(Math.floor((x + d * nx) * sx), Math.floor((y + d * ny) * sy), 1, 1).data]);
+  }, [x, y, nx, ny, offsets]);
 }
 
 /** Client coordinates of neuron j (1-based) in layer l. */

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness } from './harness.mjs';
-import { drawn, maxDiff, openApp, scrollIntoView, stepAndWait } from './page-helpers.mjs';
+import { drawn, drawnEdges, maxDiff, openApp, scrollIntoView, stepAndWait } from './page-helpers.mjs';
 
 let h;
 before(async () => { h = await startHarness(); });
@@ -88,7 +88,17 @@ test('architecture: add and remove hidden layers and neurons, more outputs (one-
   await page.goto(`${h.url}?sizes=2-16-16-16-16-16-16-1`);
   await page.waitForFunction(() => window.__app?.ready === true);
   await drawn(page);
-  assert.equal(await page.$$eval('#net line.edge', (ls) => ls.length), 2 * 16 + 5 * 256 + 16);
+  const edges = await drawnEdges(page);
+  assert.equal(edges.length, 2 * 16 + 5 * 256 + 16);
+  // Every one of them is on the canvas: its midpoint is inked.
+  const blank = await page.evaluate((mids) => {
+    const svg = document.getElementById('net');
+    const canvas = svg.previousElementSibling;
+    const s = canvas.width / svg.getBoundingClientRect().width;
+    const px = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    return mids.filter(([x, y]) => px.data[4 * (Math.floor(y * s) * canvas.width + Math.floor(x * s)) + 3] === 0).length;
+  }, edges.map((e) => [(e.x1 + e.x2) / 2, (e.y1 + e.y2) / 2]));
+  assert.equal(blank, 0, 'edges whose midpoint has no ink');
   assert.equal(await page.isDisabled('#set-arch [data-layer="2"] button:last-of-type'), true, 'at most 16 neurons');
   await h.screenshot('playground-6x16');
   h.assertClean();

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { CSP } from '../../scripts/serve.mjs';
 import { WWW_ROOT, isLocalUrl, startHarness } from './harness.mjs';
-import { drawn, edgePoint, neuronPoint, openApp, stepAndWait } from './page-helpers.mjs';
+import { drawn, drawnEdges, edgePoint, neuronPoint, openApp, stepAndWait } from './page-helpers.mjs';
 
 let h;
 before(async () => { h = await startHarness(); });
@@ -156,7 +156,7 @@ test('served without the header (another static server), the <meta> policy alone
   // The page works: wasm compiled ('wasm-unsafe-eval'), SVG and MathML drawn, a Step taken,
   // neuron heatmaps as data: URLs.
   await stepAndWait(page);
-  assert.ok(await page.$$eval('#net line.edge', (es) => es.length) > 0, 'SVG network drawn');
+  assert.ok((await drawnEdges(page)).length > 0, 'network drawn');
   assert.ok(await page.$$eval('#equations math', (ms) => ms.length) >= 4, 'MathML equations drawn');
   await page.check('#maps');
   await page.waitForFunction(() => document.querySelectorAll('#net image.map[visibility="visible"]').length > 0);

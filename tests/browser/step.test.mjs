@@ -66,11 +66,14 @@ test('the drawn weights stay old until the update phase, then become the new one
   const old = await page.evaluate(() => window.__app.network);
   await page.click('#step');
   await page.waitForFunction(() => window.__app.phase === 'output-error');
-  const during = await page.evaluate(() => ({
-    drawn: window.__app.drawnNetwork.weights,
-    trained: window.__app.network.weights,
-    width: document.querySelector('#net line.edge[data-l="4"][data-j="1"][data-k="1"]').getAttribute('stroke-width'),
-  }));
+  const during = await page.evaluate(async () => {
+    const { drawnEdges } = await import('/js/network-view.js');
+    return {
+      drawn: window.__app.drawnNetwork.weights,
+      trained: window.__app.network.weights,
+      width: drawnEdges(document.getElementById('net')).find((e) => e.l === 4 && e.j === 1 && e.k === 1).width,
+    };
+  });
   assert.deepEqual(during.drawn, old.weights, 'the view still shows the old weights during BP1');
   assert.ok(maxDiff(during.trained, old.weights) > 0, 'the network itself has already taken the step');
   const w = old.weights[2][0][0];
@@ -98,7 +101,8 @@ test('with prefers-reduced-motion, the phases still come in order but nothing sl
   await page.waitForFunction(() => window.__app.phase === 'update', null, { timeout: 20_000 });
   await page.waitForTimeout(50);
   const drawn = await page.evaluate(() => window.__app.drawnNetwork);
-  const display = await page.$eval('#net line.edge[data-l="2"][data-j="1"][data-k="1"]', (l) => Number(l.getAttribute('stroke-width')));
+  const display = await page.evaluate(async () =>
+    (await import('/js/network-view.js')).drawnEdges(document.getElementById('net')).find((e) => e.l === 2 && e.j === 1 && e.k === 1).width);
   const after = await page.evaluate(() => window.__app.lastStep.after.weights[0][0][0]);
   assert.equal(display.toFixed(2), (0.6 + 4.4 * Math.tanh(Math.abs(after) / 1.5)).toFixed(2), 'no in-between widths');
   assert.ok(drawn, 'still drawing');

@@ -53,8 +53,11 @@ export const activationInk = (a, [lo, hi]) => ((a - lo) / (hi - lo) > 0.55 ? '#1
  */
 export const weightStrength = (w) => Math.tanh(Math.abs(w) / 1.5);
 
+/** RGB of a weight of sign `negative` and strength s (weightStrength) on the diverging scale. */
+export const strengthRGB = (negative, s) => mix(NEUTRAL, negative ? NEGATIVE : POSITIVE, s);
+
 export function weightRGB(w) {
-  return mix(NEUTRAL, w < 0 ? NEGATIVE : POSITIVE, weightStrength(w));
+  return strengthRGB(w < 0, weightStrength(w));
 }
 export const weightColor = (w) => css(weightRGB(w));
 

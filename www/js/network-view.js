@@ -1,8 +1,11 @@
-// The network drawn in SVG: neurons filled by a^l_j with a bias ring, edges coloured by w^l_jk,
-// and, during a step, the forward flow, δ halos and ∂C/∂w glows of the current phase.
-// It reads the state and redraws; hit-testing for the hover card lives in network-hit.js.
+// The network: neurons filled by a^l_j with a bias ring, edges coloured by w^l_jk, and, during
+// a step, the forward flow, δ halos and ∂C/∂w glows of the current phase. The edges and their
+// glows are painted on a canvas under the SVG (one stroke each, so a redraw with every weight
+// new is a few thousand canvas calls, not thousands of SVG attributes for Blink to restyle);
+// everything else is SVG. It reads the state and redraws; hit-testing for the hover card lives
+// in network-hit.js (geometric, so it needs no element per edge).
 
-import { activationColor, activationInk, activationRange, gradientColor, weightColor, weightRGB, weightStrength } from './colors.js';
+import { activationColor, activationInk, activationRange, gradientColor, strengthRGB, weightColor, weightStrength } from './colors.js';
 import { maxAbs, shownSource } from './derived.js';
 import { record } from './frame-timing.js';
 import { t } from './i18n.js';
@@ -41,24 +44,32 @@ function text(e, value) {
 }
 
 /**
- * The strings an edge's two attributes take, made once each: a redraw with every weight new
- * sets 2 attributes on each of up to 1,360 lines, and building the text each time (toFixed,
- * templates) cost more than setting it. `key` packs r, g, b (8 bits each) and the opacity in
- * hundredths above them.
+ * Edge colours by rank: an edge's colour and opacity come from its sign and its strength s
+ * rounded to 1/STRENGTH_STEPS (under one unit of colour, under 0.004 of opacity: nothing one
+ * could see), so a canvas redraw sets at most 2 · (STRENGTH_STEPS + 1) stroke colours, each
+ * parsed by the browser, instead of one per edge. rank = 2 · round(s · STRENGTH_STEPS) + (w ≥ 0):
+ * painting by rising rank puts the strong edges on top. Its width stays exact (0.01 px).
  */
-const strokeTexts = new Map();
-function strokeText(key) {
-  let v = strokeTexts.get(key);
-  if (v === undefined) {
-    if (strokeTexts.size >= 50_000) strokeTexts.clear();
-    const alpha = Math.floor(key / 2 ** 24);
-    v = `rgba(${(key >> 16) & 255}, ${(key >> 8) & 255}, ${key & 255}, ${(alpha / 100).toFixed(2)})`;
-    strokeTexts.set(key, v);
+const STRENGTH_STEPS = 128;
+const RANKS = 2 * (STRENGTH_STEPS + 1);
+/** rank → { stroke (CSS colour, opacity included), opacity }, for each fade (see build). */
+const rankStyles = new Map();
+function stylesFor(fade) {
+  let styles = rankStyles.get(fade);
+  if (!styles) {
+    styles = Array.from({ length: RANKS }, (_, rank) => {
+      const s = (rank >> 1) / STRENGTH_STEPS;
+      const [r, g, b] = strengthRGB((rank & 1) === 0, s);
+      // With many edges, weak ones fade further so the strong paths stay readable.
+      const opacity = Math.round((fade + (1 - fade) * s) * 100) / 100;
+      return { stroke: `rgba(${r | 0}, ${g | 0}, ${b | 0}, ${opacity.toFixed(2)})`, opacity };
+    });
+    rankStyles.set(fade, styles);
   }
-  return v;
+  return styles;
 }
-const hundredthsTexts = [];
-const hundredthsText = (n) => hundredthsTexts[n] ?? (hundredthsTexts[n] = (n / 100).toFixed(2));
+/** The glows' colour; each one's opacity is the canvas's globalAlpha (cheaper than a colour). */
+const GLOW_STROKE = gradientColor(1);
 
 /** Where every neuron sits for `sizes` in a W × H box; layers are evenly spaced columns. */
 export function layout(sizes, W, H) {
@@ -79,7 +90,7 @@ export function layout(sizes, W, H) {
 function build(svg, sizes, geo) {
   svg.replaceChildren();
   const groups = {};
-  for (const name of ['labels', 'glows', 'edges', 'flows', 'neurons', 'hover']) groups[name] = el('g', { class: name }, svg);
+  for (const name of ['labels', 'flows', 'neurons', 'hover']) groups[name] = el('g', { class: name }, svg);
   const labels = sizes.map((_, l) => {
     const g = el('g', {}, groups.labels);
     const title = el('text', { x: geo.xs[l], y: 16, class: 'layer-title' }, g);
@@ -94,17 +105,22 @@ function build(svg, sizes, geo) {
       for (let k = 0; k < sizes[i]; k++) {
         const pos = { x1: geo.xs[i], y1: geo.ys[i][k], x2: geo.xs[i + 1], y2: geo.ys[i + 1][j] };
         const len = Math.hypot(pos.x2 - pos.x1, pos.y2 - pos.y1);
-        const data = { 'data-l': i + 2, 'data-j': j + 1, 'data-k': k + 1 };
-        // The line's stroke and stroke-width as Attr nodes: setting their value skips looking
-        // the attribute up by name, on the path that sets 2 of them per edge per redraw.
-        const line = el('line', { ...pos, class: 'edge', ...data, stroke: 'none', 'stroke-width': '0' }, groups.edges);
+        const path = new Path2D();
+        path.moveTo(pos.x1, pos.y1);
+        path.lineTo(pos.x2, pos.y2);
         edges[i][j].push({
-          glow: el('line', { ...pos, class: 'glow' }, groups.glows),
-          line,
-          stroke: line.getAttributeNode('stroke'),
-          strokeWidth: line.getAttributeNode('stroke-width'),
-          flow: el('line', { ...pos, class: 'flow', 'stroke-dasharray': `${len} ${len}` }, groups.flows),
+          ...pos,
           len,
+          path,
+          // What the canvas strokes: the edge's colour rank and width in hundredths of a
+          // pixel; the glow's opacity in thousandths (0: none), width in hundredths, and the
+          // tenths of a pixel it has not yet grown over, from the left end.
+          rank: -1,
+          hundredths: 0,
+          glow: 0,
+          glowHundredths: 0,
+          glowGap: 0,
+          flow: el('line', { ...pos, class: 'flow', 'stroke-dasharray': `${len} ${len}` }, groups.flows),
         });
       }
     }
@@ -133,16 +149,25 @@ function build(svg, sizes, geo) {
     to: el('circle', { class: 'hover-neuron' }, groups.hover),
   };
   const edgeCount = sizes.slice(1).reduce((n, s, i) => n + s * sizes[i], 0);
+  const fade = edgeCount > 60 ? 0.12 : 0.35;
   return {
     labels,
     edges,
     neurons,
     hover,
     showIndex: geo.r >= 9,
+    // Many edges meet at each neuron: square ends keep the fans apart (round ones otherwise).
+    dense: edgeCount > 60,
     // Many edges are drawn thinner; weak ones fade further so the strong paths stay readable.
     thin: edgeCount > 60 ? Math.max(0.45, Math.sqrt(60 / edgeCount)) : 1,
-    fade: edgeCount > 60 ? 0.12 : 0.35,
-    // Whether any glow or flow line may be visible (all may be, until the first draw hides them).
+    styles: stylesFor(fade),
+    // Every edge in the order of `edges`, and the order they are painted in (by rank).
+    flat: edges.flat(2),
+    order: new Int32Array(edgeCount),
+    rankStart: new Int32Array(RANKS + 1),
+    // Whether the canvas must be painted again (it is blank after a rebuild), and whether any
+    // glow or flow may be visible (all may be, until the first draw hides them).
+    dirty: true,
     glowsShown: true,
     flowsShown: edges.map(() => true),
   };
@@ -188,22 +213,69 @@ function phaseView(state, L) {
   return v;
 }
 
+/** Each view's edge reader, by its SVG element (see drawnEdges). */
+const edgeReaders = new WeakMap();
+
+/**
+ * What the network view on `svg` last painted for each edge, read from the records the canvas
+ * was stroked from (for tests; a copy): [{ l, j, k (1-based, as in the book), stroke (its CSS
+ * colour, opacity included), width, opacity, x1, y1, x2, y2 (in the SVG's user units = CSS
+ * px from its top-left corner) }, …] in the order of weights[i][j][k]; [] before the first paint.
+ */
+export function drawnEdges(svg) {
+  return edgeReaders.get(svg)?.() ?? [];
+}
+
 export function createNetworkView(svg, caption) {
   let parts = null;
   let geo = null;
   let shape = '';
+  // The edges' canvas, under the SVG (which lies over it, transparent, and takes the pointer).
+  const canvas = document.createElement('canvas');
+  canvas.className = 'net-edges';
+  canvas.setAttribute('aria-hidden', 'true');
+  svg.before(canvas);
+  const ctx = canvas.getContext('2d');
+  let painted = false;
+  edgeReaders.set(svg, () =>
+    !painted
+      ? []
+      : parts.edges.flatMap((layer, i) =>
+          layer.flatMap((row, j) =>
+            row.map((e, k) => ({
+              l: i + 2,
+              j: j + 1,
+              k: k + 1,
+              stroke: parts.styles[e.rank].stroke,
+              width: e.hundredths / 100,
+              opacity: parts.styles[e.rank].opacity,
+              x1: e.x1,
+              y1: e.y1,
+              x2: e.x2,
+              y2: e.y2,
+            })),
+          ),
+        ),
+  );
 
   function ensure(state) {
     const sizes = state.viewParams.sizes;
     const { width, height } = sizeOf(svg);
-    const key = `${sizes.join(',')}|${Math.round(width)}x${Math.round(height)}`;
+    const dpr = window.devicePixelRatio || 1;
+    const key = `${sizes.join(',')}|${Math.round(width)}x${Math.round(height)}|${dpr}`;
     if (key === shape) return;
     shape = key;
     mapsFrom = null;
-    put(svg, 'viewBox', `0 0 ${Math.max(1, width)} ${Math.max(1, height)}`);
-    geo = layout(sizes, Math.max(1, width), Math.max(1, height));
+    const [W, H] = [Math.max(1, width), Math.max(1, height)];
+    put(svg, 'viewBox', `0 0 ${W} ${H}`);
+    geo = layout(sizes, W, H);
     parts = build(svg, sizes, geo);
-    svg.classList.toggle('dense', sizes.slice(1).reduce((s, n, i) => s + n * sizes[i], 0) > 60);
+    painted = false;
+    // The backing store in device pixels, mapped onto the same W × H units as the SVG.
+    canvas.width = Math.max(1, Math.round(W * dpr));
+    canvas.height = Math.max(1, Math.round(H * dpr));
+    parts.scale = [canvas.width / W, canvas.height / H];
+    svg.classList.toggle('dense', parts.dense);
   }
 
   function drawLabels(state) {
@@ -216,8 +288,9 @@ export function createNetworkView(svg, caption) {
 
   /**
    * Edges: colour, width and opacity from w^l_jk; during a step also the ∂C/∂w glow and the
-   * flow of the current phase. Play redraws every frame, so an edge is skipped unless its
-   * weight changed, and the glow and flow lines are only visited while some are shown.
+   * flow of the current phase. Play redraws every frame, so an edge keeps its look unless its
+   * weight changed, the glows are only visited while some are shown, and the canvas is only
+   * painted again when some edge or glow looks different.
    */
   function drawEdges(state, src, pv) {
     const params = state.display ?? state.viewParams;
@@ -229,11 +302,13 @@ export function createNetworkView(svg, caption) {
     const glowing = glows.some((g) => g > 0);
     const flowLayer = src && pv.flow ? pv.flow.layer - 2 : -1;
     const maxG = glowing ? maxAbs(grads) : 1;
-    const { thin, fade } = parts;
+    const { thin } = parts;
+    let dirty = parts.dirty;
     parts.edges.forEach((layer, i) => {
       const visitGlow = glowing || parts.glowsShown;
       const visitFlow = flowLayer === i || parts.flowsShown[i];
       const range = ranges[i];
+      const reveal = pv.glowReveal?.layer === i + 2 ? pv.glowReveal.p : 1;
       for (let j = 0; j < layer.length; j++) {
         const row = layer[j];
         const wRow = params.weights[i][j];
@@ -246,47 +321,94 @@ export function createNetworkView(svg, caption) {
           if (w !== e.w && !(Math.abs(s - e.s) < step && w < 0 === e.w < 0)) {
             e.w = w;
             e.s = s;
-            drawWeight(e, w, s, width, fade);
+            dirty = drawWeight(e, w, s, width) || dirty;
           }
-          if (visitGlow) drawGlow(e, glows[i] > 0 ? glows[i] : 0, grads?.[i][j][k] / maxG, width, pv.glowReveal?.layer === i + 2 ? pv.glowReveal.p : 1);
+          if (visitGlow) dirty = drawGlow(e, glows[i] > 0 ? glows[i] : 0, grads?.[i][j][k] / maxG, width, reveal) || dirty;
           if (visitFlow) drawFlow(e, flowLayer === i ? pv.flow : null, src?.a[i][k], range, width);
         }
       }
       parts.flowsShown[i] = flowLayer === i;
     });
     parts.glowsShown = glowing;
+    if (dirty) paintEdges(glowing);
+    parts.dirty = false;
   }
 
-  function drawWeight(e, w, s, width, fade) {
-    const [r, g, b] = weightRGB(w);
-    // With many edges, weak ones fade further so the strong paths stay readable. The opacity
-    // rides in the colour (one attribute to set, not two); steps of 0.01 cannot be seen.
-    const alpha = Math.round((fade + (1 - fade) * s) * 100);
-    const key = ((r | 0) << 16) | ((g | 0) << 8) | (b | 0) | (alpha << 24);
-    if (key !== e.key) {
-      e.key = key;
-      e.stroke.value = strokeText(key);
-    }
+  /** Sets what edge e is stroked with (see STRENGTH_STEPS); true if that changed. */
+  function drawWeight(e, w, s, width) {
+    const rank = 2 * Math.round(s * STRENGTH_STEPS) + (w < 0 ? 0 : 1);
     const hundredths = Math.round(width * 100);
-    if (hundredths !== e.hundredths) {
-      e.hundredths = hundredths;
-      e.strokeWidth.value = hundredthsText(hundredths);
-    }
+    if (rank === e.rank && hundredths === e.hundredths) return false;
+    e.rank = rank;
+    e.hundredths = hundredths;
+    return true;
   }
 
+  /** Sets edge e's ∂C/∂w glow (none when `glow` is 0); true if it changed. */
   function drawGlow(e, glow, rel, width, reveal) {
+    let alpha = 0;
+    let hundredths = 0;
+    let gap = 0;
     if (glow > 0) {
       // Linear in |∂C/∂w|: the weights the step will move most glow most.
       const r = Math.abs(rel);
-      put(e.glow, 'stroke', gradientColor(glow * (0.04 + 0.5 * r)));
-      put(e.glow, 'stroke-width', (width + 1 + 9 * r).toFixed(2));
+      alpha = Math.round(Math.min(1, glow * (0.04 + 0.5 * r)) * 1000);
+      hundredths = Math.round((width + 1 + 9 * r) * 100);
       // The glow grows from the neuron whose δ caused it (right) back towards the left.
-      put(e.glow, 'stroke-dasharray', `${e.len} ${e.len}`);
-      put(e.glow, 'stroke-dashoffset', (-(1 - reveal) * e.len).toFixed(1));
-      put(e.glow, 'visibility', 'visible');
-    } else {
-      put(e.glow, 'visibility', 'hidden');
+      gap = Math.round((1 - reveal) * e.len * 10);
     }
+    if (alpha === e.glow && hundredths === e.glowHundredths && gap === e.glowGap) return false;
+    e.glow = alpha;
+    e.glowHundredths = hundredths;
+    e.glowGap = gap;
+    return true;
+  }
+
+  /**
+   * Paints the canvas: the glows (in the order of the edges), then every edge over them by
+   * rising rank (a counting sort, stable: edges of one rank keep their order), one stroke each,
+   * so overlapping translucent edges blend as separate lines do.
+   */
+  function paintEdges(glowing) {
+    const { flat, order, rankStart, styles } = parts;
+    const [sx, sy] = parts.scale;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    ctx.setTransform(sx, 0, 0, sy, 0, 0);
+    let hundredths = -1;
+    if (glowing) {
+      ctx.lineCap = 'round';
+      ctx.strokeStyle = GLOW_STROKE;
+      let alpha = -1;
+      for (const e of flat) {
+        if (e.glow === 0) continue;
+        if (e.glow !== alpha) ctx.globalAlpha = (alpha = e.glow) / 1000;
+        if (e.glowHundredths !== hundredths) ctx.lineWidth = (hundredths = e.glowHundredths) / 100;
+        if (e.glowGap === 0) {
+          ctx.stroke(e.path);
+        } else {
+          const from = Math.min(1, e.glowGap / 10 / e.len);
+          ctx.beginPath();
+          ctx.moveTo(e.x1 + from * (e.x2 - e.x1), e.y1 + from * (e.y2 - e.y1));
+          ctx.lineTo(e.x2, e.y2);
+          ctx.stroke();
+        }
+      }
+      ctx.globalAlpha = 1;
+    }
+    rankStart.fill(0);
+    for (const e of flat) rankStart[e.rank + 1] += 1;
+    for (let r = 1; r <= RANKS; r++) rankStart[r] += rankStart[r - 1];
+    for (let n = 0; n < flat.length; n++) order[rankStart[flat[n].rank]++] = n;
+    ctx.lineCap = parts.dense ? 'butt' : 'round';
+    let rank = -1;
+    for (let n = 0; n < order.length; n++) {
+      const e = flat[order[n]];
+      if (e.rank !== rank) ctx.strokeStyle = styles[(rank = e.rank)].stroke;
+      if (e.hundredths !== hundredths) ctx.lineWidth = (hundredths = e.hundredths) / 100;
+      ctx.stroke(e.path);
+    }
+    painted = true;
   }
 
   function drawFlow(e, flow, a, range, width) {
@@ -324,8 +446,10 @@ export function createNetworkView(svg, caption) {
         put(n.body, 'fill-opacity', shown > 0 ? (0.25 + 0.75 * shown).toFixed(3) : '1');
         put(n.body, 'data-a', a === null ? '' : a);
         const big = geo.r >= 13;
-        text(n.value, shown > 0.5 && big ? fixed2(a) : '');
-        put(n.value, 'fill', shown > 0 ? activationInk(a, range) : '#555');
+        const value = shown > 0.5 && big ? fixed2(a) : '';
+        text(n.value, value);
+        // The ink matters only while there is a value to read (small neurons never show one).
+        if (value) put(n.value, 'fill', activationInk(a, range));
         if (n.ring) {
           const b = params.biases[l - 1][j];
           put(n.ring, 'stroke', weightColor(b));
