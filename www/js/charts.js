@@ -1,6 +1,7 @@
 // Training curves: train and test cost, and train and test accuracy, against the step
 // number, from state.history. Hovering a chart reads off the values at that step.
 
+import { label } from './canvas-text.js';
 import { t } from './i18n.js';
 import { sizeOf } from './measure.js';
 import { fmt } from './notation.js';
@@ -23,20 +24,18 @@ function drawChart(canvas, history, pick, { maxY, hoverStep }) {
   const x = (step) => left + ((W - left - 6) * step) / lastStep;
   const y = (v) => H - 14 - ((H - 22) * v) / top;
   ctx.strokeStyle = '#e2e5ea';
-  ctx.fillStyle = '#5d6473';
-  ctx.font = '10px system-ui, sans-serif';
-  ctx.textAlign = 'right';
+  // The numbers are copied from cached label canvases (canvas-text.js): text drawn on these
+  // canvases, redrawn every frame while Play trains, made Chromium restyle the page mid-frame.
+  const text = { font: '10px system-ui, sans-serif', fill: '#5d6473' };
+  ctx.beginPath();
   for (const v of [0, top / 2, top]) {
-    ctx.beginPath();
     ctx.moveTo(left, y(v));
     ctx.lineTo(W - 6, y(v));
-    ctx.stroke();
-    ctx.fillText(fmt(v, 2), left - 4, y(v) + 3);
   }
-  ctx.textAlign = 'left';
-  ctx.fillText('0', left, H - 2);
-  ctx.textAlign = 'right';
-  ctx.fillText(String(lastStep), W - 6, H - 2);
+  ctx.stroke();
+  for (const v of [0, top / 2, top]) label(ctx, fmt(v, 2), left - 4, y(v) + 3, { ...text, align: 'right' });
+  label(ctx, '0', left, H - 2, text);
+  label(ctx, String(lastStep), W - 6, H - 2, { ...text, align: 'right' });
   for (const [which, colour] of [['train', TRAIN], ['test', TEST]]) {
     ctx.strokeStyle = colour;
     ctx.lineWidth = 1.6;
@@ -92,18 +91,25 @@ export function createCharts(root) {
     last = state;
     const history = state.history;
     const hoverStep = hover?.step ?? null;
-    const costMax = (hs) => Math.max(1e-6, ...hs.flatMap((h) => [h.train?.cost ?? 0, h.test?.cost ?? 0]).filter(Number.isFinite));
+    const costMax = (hs) => {
+      let top = 1e-6;
+      for (const h of hs) {
+        for (const c of [h.train?.cost ?? 0, h.test?.cost ?? 0]) if (Number.isFinite(c) && c > top) top = c;
+      }
+      return top;
+    };
     geometry = drawChart(costCanvas, history, (e) => e.cost, { maxY: costMax, hoverStep });
     drawChart(accCanvas, history, (e) => e.accuracy, { maxY: () => 1, hoverStep });
     const at = hover ? history.find((h) => h.step === hover.step) : history.at(-1);
     if (!at) {
-      readout.textContent = '';
+      if (readout.firstChild) readout.textContent = '';
       return;
     }
     const pct = (e) => (e ? `${(e.accuracy * 100).toFixed(1)}%` : '–');
     const cost = (e) => (e ? fmt(e.cost) : '–');
-    readout.textContent = `${t('chartCost')} — ${t('chartAt', { step: at.step, tr: cost(at.train), te: cost(at.test) })} · ${t('chartAccuracy')} — ${t('chartAt', { step: at.step, tr: pct(at.train), te: pct(at.test) })}`;
-    readout.dataset.step = String(at.step);
+    const text = `${t('chartCost')} — ${t('chartAt', { step: at.step, tr: cost(at.train), te: cost(at.test) })} · ${t('chartAccuracy')} — ${t('chartAt', { step: at.step, tr: pct(at.train), te: pct(at.test) })}`;
+    if (readout.textContent !== text) readout.textContent = text;
+    if (readout.dataset.step !== String(at.step)) readout.dataset.step = String(at.step);
   }
 
   return {

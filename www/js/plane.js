@@ -4,6 +4,7 @@
 // weights, shared with the per-neuron pictures). While Play trains, only the heatmap changes:
 // the axes and points are drawn once into a layer of their own and copied over it.
 
+import { label } from './canvas-text.js';
 import { GRADIENT, classColor, heatmapRGB } from './colors.js';
 import { sizeOf } from './measure.js';
 import { fmt } from './notation.js';
@@ -12,45 +13,6 @@ import { fmt } from './notation.js';
 const LUT_SIZE = 1024;
 const LUT = new Uint8ClampedArray(LUT_SIZE * 3);
 for (let i = 0; i < LUT_SIZE; i++) LUT.set(heatmapRGB(i / (LUT_SIZE - 1)).map(Math.round), i * 3);
-
-/**
- * Draws `text` with its baseline at (x, y) — left- or right-aligned, filled, optionally with a
- * 3 px halo — by copying it from a canvas of its own, drawn once per text, font and colours.
- * Drawing text (or setting the font) on a canvas in the document makes Chromium restyle the
- * page on the spot, which during Play meant styling the network view's changes twice a frame.
- */
-const labels = new Map();
-function label(ctx, text, x, y, { font, fill, halo = null, align = 'left' }) {
-  const dpr = window.devicePixelRatio || 1;
-  const key = `${dpr}|${font}|${fill}|${halo}|${text}`;
-  let l = labels.get(key);
-  if (!l) {
-    if (labels.size >= 500) labels.clear(); // a probe dragged over many values: start again
-    const c = document.createElement('canvas');
-    const g = c.getContext('2d');
-    g.font = font;
-    const m = g.measureText(text);
-    const pad = 3; // room for the halo
-    const ascent = Math.ceil(m.fontBoundingBoxAscent);
-    l = { c, width: Math.ceil(m.width) + 2 * pad, height: ascent + Math.ceil(m.fontBoundingBoxDescent) + 2 * pad, pad, ascent };
-    c.width = Math.ceil(l.width * dpr);
-    c.height = Math.ceil(l.height * dpr);
-    g.scale(dpr, dpr);
-    g.font = font; // (a new size resets the context)
-    if (halo) {
-      g.lineWidth = 3;
-      g.strokeStyle = halo;
-      g.strokeText(text, pad, pad + ascent);
-    }
-    g.fillStyle = fill;
-    g.fillText(text, pad, pad + ascent);
-    labels.set(key, l);
-  }
-  const left = align === 'right' ? x - l.width + l.pad : x - l.pad;
-  // On whole device pixels, so the copy is as sharp as text drawn in place.
-  const snap = (v) => Math.round(v * dpr) / dpr;
-  ctx.drawImage(l.c, snap(left), snap(y - l.ascent - l.pad), l.c.width / dpr, l.c.height / dpr);
-}
 
 export function createPlane(canvas, { onProbe }) {
   const ctx = canvas.getContext('2d');
