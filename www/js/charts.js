@@ -1,7 +1,6 @@
 // Training curves: train and test cost, and train and test accuracy, against the step
 // number, from state.history. Hovering a chart reads off the values at that step.
 
-import { label } from './canvas-text.js';
 import { t } from './i18n.js';
 import { sizeOf } from './measure.js';
 import { fmt } from './notation.js';
@@ -24,18 +23,20 @@ function drawChart(canvas, history, pick, { maxY, hoverStep }) {
   const x = (step) => left + ((W - left - 6) * step) / lastStep;
   const y = (v) => H - 14 - ((H - 22) * v) / top;
   ctx.strokeStyle = '#e2e5ea';
-  // The numbers are copied from cached label canvases (canvas-text.js): text drawn on these
-  // canvases, redrawn every frame while Play trains, made Chromium restyle the page mid-frame.
-  const text = { font: '10px system-ui, sans-serif', fill: '#5d6473' };
-  ctx.beginPath();
+  ctx.fillStyle = '#5d6473';
+  ctx.font = '10px system-ui, sans-serif';
+  ctx.textAlign = 'right';
   for (const v of [0, top / 2, top]) {
+    ctx.beginPath();
     ctx.moveTo(left, y(v));
     ctx.lineTo(W - 6, y(v));
+    ctx.stroke();
+    ctx.fillText(fmt(v, 2), left - 4, y(v) + 3);
   }
-  ctx.stroke();
-  for (const v of [0, top / 2, top]) label(ctx, fmt(v, 2), left - 4, y(v) + 3, { ...text, align: 'right' });
-  label(ctx, '0', left, H - 2, text);
-  label(ctx, String(lastStep), W - 6, H - 2, { ...text, align: 'right' });
+  ctx.textAlign = 'left';
+  ctx.fillText('0', left, H - 2);
+  ctx.textAlign = 'right';
+  ctx.fillText(String(lastStep), W - 6, H - 2);
   for (const [which, colour] of [['train', TRAIN], ['test', TEST]]) {
     ctx.strokeStyle = colour;
     ctx.lineWidth = 1.6;
@@ -112,8 +113,20 @@ export function createCharts(root) {
     if (readout.dataset.step !== String(at.step)) readout.dataset.step = String(at.step);
   }
 
+  // While Play runs the history grows every frame; the charts (two canvases of curves and
+  // their numbers, text being the costly part of a canvas) follow at most every 100 ms, and
+  // in full as soon as Play stops.
+  let drawnAt = -Infinity;
   return {
-    deps: ['history', 'settings', 'layout'],
-    render,
+    deps: ['history', 'settings', 'layout', 'playing'],
+    render(state) {
+      const now = performance.now();
+      if (state.playing && now - drawnAt < 100) {
+        last = state;
+        return;
+      }
+      drawnAt = now;
+      render(state);
+    },
   };
 }

@@ -4,15 +4,55 @@
 // weights, shared with the per-neuron pictures). While Play trains, only the heatmap changes:
 // the axes and points are drawn once into a layer of their own and copied over it.
 
-import { label } from './canvas-text.js';
 import { GRADIENT, classColor, heatmapRGB } from './colors.js';
 import { sizeOf } from './measure.js';
 import { fmt } from './notation.js';
 
 /** heatmapRGB at LUT_SIZE evenly spaced values of a ∈ [0, 1] (no colour step is visible). */
 const LUT_SIZE = 1024;
-const LUT = new Uint8ClampedArray(LUT_SIZE * 3);
-for (let i = 0; i < LUT_SIZE; i++) LUT.set(heatmapRGB(i / (LUT_SIZE - 1)).map(Math.round), i * 3);
+const LUT = new Uint8ClampedArray(LUT_SIZE * 4);
+for (let i = 0; i < LUT_SIZE; i++) LUT.set([...heatmapRGB(i / (LUT_SIZE - 1)).map(Math.round), 255], i * 4);
+/** The same colours as whole pixels (r, g, b, 255 in memory order), one store per cell. */
+const LUT_PIXELS = new Uint32Array(LUT.buffer);
+
+/**
+ * Draws `text` with its baseline at (x, y) — left- or right-aligned, filled, optionally with a
+ * 3 px halo — by copying it from a canvas of its own, drawn once per text, font and colours.
+ * Drawing text (or setting the font) on a canvas in the document makes Chromium restyle the
+ * page on the spot, which during Play meant styling the network view's changes twice a frame.
+ */
+const labels = new Map();
+function label(ctx, text, x, y, { font, fill, halo = null, align = 'left' }) {
+  const dpr = window.devicePixelRatio || 1;
+  const key = `${dpr}|${font}|${fill}|${halo}|${text}`;
+  let l = labels.get(key);
+  if (!l) {
+    if (labels.size >= 500) labels.clear(); // a probe dragged over many values: start again
+    const c = document.createElement('canvas');
+    const g = c.getContext('2d');
+    g.font = font;
+    const m = g.measureText(text);
+    const pad = 3; // room for the halo
+    const ascent = Math.ceil(m.fontBoundingBoxAscent);
+    l = { c, width: Math.ceil(m.width) + 2 * pad, height: ascent + Math.ceil(m.fontBoundingBoxDescent) + 2 * pad, pad, ascent };
+    c.width = Math.ceil(l.width * dpr);
+    c.height = Math.ceil(l.height * dpr);
+    g.scale(dpr, dpr);
+    g.font = font; // (a new size resets the context)
+    if (halo) {
+      g.lineWidth = 3;
+      g.strokeStyle = halo;
+      g.strokeText(text, pad, pad + ascent);
+    }
+    g.fillStyle = fill;
+    g.fillText(text, pad, pad + ascent);
+    labels.set(key, l);
+  }
+  const left = align === 'right' ? x - l.width + l.pad : x - l.pad;
+  // On whole device pixels, so the copy is as sharp as text drawn in place.
+  const snap = (v) => Math.round(v * dpr) / dpr;
+  ctx.drawImage(l.c, snap(left), snap(y - l.ascent - l.pad), l.c.width / dpr, l.c.height / dpr);
+}
 
 export function createPlane(canvas, { onProbe }) {
   const ctx = canvas.getContext('2d');
@@ -21,6 +61,7 @@ export function createPlane(canvas, { onProbe }) {
   const dots = document.createElement('canvas');
   let dotsKey = null;
   let heatKey = null;
+  let image = null;
   let size = 0;
   let dragging = false;
 
@@ -48,18 +89,15 @@ export function createPlane(canvas, { onProbe }) {
     const offset = before * res * res;
     if (cells.width !== res) cells.width = res;
     if (cells.height !== res) cells.height = res;
-    const img = cellsCtx.createImageData(res, res);
-    const px = img.data;
+    // One image kept from frame to frame (Play refills it every frame), written a pixel at a time.
+    if (image?.width !== res) image = cellsCtx.createImageData(res, res);
+    const px = new Uint32Array(image.data.buffer);
     for (let c = 0; c < res * res; c++) {
       const a = grid[offset + c];
       // NaN (a network gone to ±∞) takes the colour of 0, as heatmapRGB does.
-      const i = a > 1 ? LUT_SIZE - 1 : a >= 0 ? Math.round(a * (LUT_SIZE - 1)) : 0;
-      px[c * 4] = LUT[i * 3];
-      px[c * 4 + 1] = LUT[i * 3 + 1];
-      px[c * 4 + 2] = LUT[i * 3 + 2];
-      px[c * 4 + 3] = 255;
+      px[c] = LUT_PIXELS[a > 1 ? LUT_SIZE - 1 : a >= 0 ? Math.round(a * (LUT_SIZE - 1)) : 0];
     }
-    cellsCtx.putImageData(img, 0, 0);
+    cellsCtx.putImageData(image, 0, 0);
   }
 
   /** The axes and every point, into the `dots` layer: redrawn only for new data or a new size. */
