@@ -48,6 +48,27 @@ pub fn grid_len(net: &Network, res: usize) -> usize {
 pub fn grid(net: &Network, res: usize, bounds: Bounds) -> Result<Vec<f32>> {
     check(net, res, bounds)?;
     let mut out = vec![0.0f32; grid_len(net, res)];
+    fill(net, res, bounds, &mut out);
+    Ok(out)
+}
+
+/// `grid` written into `out`, which must hold exactly `grid_len` numbers (each is written):
+/// for a caller that keeps its buffer from frame to frame.
+pub fn grid_into(net: &Network, res: usize, bounds: Bounds, out: &mut [f32]) -> Result<()> {
+    check(net, res, bounds)?;
+    let len = grid_len(net, res);
+    if out.len() != len {
+        return Err(Error::new(format!(
+            "the maps need a buffer of {len} numbers, got one of {}",
+            out.len()
+        )));
+    }
+    fill(net, res, bounds, out);
+    Ok(())
+}
+
+/// The maps into `out` (grid_len numbers). Assumes `check` passed.
+fn fill(net: &Network, res: usize, bounds: Bounds, out: &mut [f32]) {
     let cells = res * res;
     each_tile(net, res, bounds, |neuron, cell, count, tile| {
         for j in 0..tile.neurons {
@@ -67,7 +88,6 @@ pub fn grid(net: &Network, res: usize, bounds: Bounds) -> Result<Vec<f32>> {
             }
         }
     });
-    Ok(out)
 }
 
 /// The checks `grid` makes before computing anything.
@@ -701,6 +721,31 @@ mod tests {
             );
         }
         assert_eq!(sigma(f64::NAN), sigmoid(f64::NAN));
+    }
+
+    /// `grid_into` writes every number of its buffer, the same ones `grid` returns, whatever
+    /// the buffer held before; a buffer of the wrong length is refused and left alone.
+    #[test]
+    fn heatmap_grid_into_fills_the_whole_buffer() {
+        let b = Bounds {
+            x_min: -1.0,
+            x_max: 1.0,
+            y_min: -1.0,
+            y_max: 1.0,
+        };
+        for (sizes, res) in [(vec![2, 8, 8, 8, 1], 13), (vec![2, 3, 1], 64)] {
+            let net =
+                Network::random(&sizes, 2, Activation::Tanh, Cost::Quadratic, Init::Standard)
+                    .unwrap();
+            let want = grid(&net, res, b).unwrap();
+            let mut out = vec![f32::NAN; want.len()];
+            grid_into(&net, res, b, &mut out).unwrap();
+            assert!(out.iter().zip(&want).all(|(a, w)| a.to_bits() == w.to_bits()));
+            let mut short = vec![7.0f32; want.len() - 1];
+            let err = grid_into(&net, res, b, &mut short).unwrap_err().message;
+            assert!(err.contains(&format!("{} numbers", want.len())), "{err}");
+            assert!(short.iter().all(|&v| v == 7.0));
+        }
     }
 
     #[test]
