@@ -470,11 +470,11 @@ impl Pair {
 }
 
 /// a^l in place from `weighted_inputs`' values (u = −z for σ, −2z for tanh, z otherwise),
-/// one plain loop per activation so each vectorises.
+/// one plain loop per kind of activation so each vectorises.
 fn activate(act: Activation, u: &mut [f64]) {
     match act {
-        Activation::Sigmoid => from_exponent_all::<false>(u),
-        Activation::Tanh => from_exponent_all::<true>(u),
+        Activation::Sigmoid => from_exponent_all(u, 1.0, 0.0),
+        Activation::Tanh => from_exponent_all(u, 2.0, 1.0),
         // Written as a comparison: f64::max becomes a call per value in wasm. NaN gives 0.
         Activation::Relu => u
             .iter_mut()
@@ -484,14 +484,14 @@ fn activate(act: Activation, u: &mut [f64]) {
 }
 
 /// `from_exponent` of every value, CELLS at a time (a tile's buffers are whole blocks; a
-/// shorter tail goes through the same code, so the wasm holds the loop once per activation).
-fn from_exponent_all<const TANH: bool>(u: &mut [f64]) {
+/// shorter tail goes through the same code, so the wasm holds the loop once).
+fn from_exponent_all(u: &mut [f64], c: f64, d: f64) {
     let (blocks, tail) = u.as_chunks_mut::<CELLS>();
-    from_exponent_blocks::<TANH>(blocks);
+    from_exponent_blocks(blocks, c, d);
     if !tail.is_empty() {
         let mut block = [[0.0; CELLS]];
         block[0][..tail.len()].copy_from_slice(tail);
-        from_exponent_blocks::<TANH>(&mut block);
+        from_exponent_blocks(&mut block, c, d);
         tail.copy_from_slice(&block[0][..tail.len()]);
     }
 }
@@ -499,10 +499,10 @@ fn from_exponent_all<const TANH: bool>(u: &mut [f64]) {
 /// Block by block, so the compiler interleaves the CELLS independent exps of a block (their
 /// long chains of dependent operations overlap) rather than running one vector at a time.
 #[inline(never)]
-fn from_exponent_blocks<const TANH: bool>(blocks: &mut [[f64; CELLS]]) {
+fn from_exponent_blocks(blocks: &mut [[f64; CELLS]], c: f64, d: f64) {
     for block in blocks {
         for v in block {
-            *v = from_exponent::<TANH>(*v);
+            *v = from_exponent(*v, c, d);
         }
     }
 }
@@ -517,26 +517,22 @@ fn exp_all(values: &mut [f64]) {
 /// test below holds it there), through the same code as the heatmap's loops.
 #[cfg(test)]
 fn sigma(z: f64) -> f64 {
-    from_exponent::<false>(-z)
+    from_exponent(-z, 1.0, 0.0)
 }
 
-/// The activation from its exponent u: 1/(1 + e^u) = σ(−u), or with `TANH` 2/(1 + e^u) − 1 =
-/// tanh(−u/2). u is clamped to ±708 first, where e^u is still a normal number: beyond, σ is 0
-/// or 1 (and tanh ±1) to far below f64's precision. A NaN u (a network gone to ±∞) counts as
-/// +708, so σ gives 0 as activation::sigmoid does. For u > 0, e^u may be as large as 3e307:
-/// 1 + e^u stays finite and the quotient keeps its relative precision. Plain arithmetic and
-/// comparisons only (no f64::max or min, which wasm turns into calls), so the loops over a
-/// tile stay in simd128.
+/// The activation from its exponent u: c/(1 + e^u) − d, which is σ(−u) for (c, d) = (1, 0)
+/// (the subtraction of 0 changes no number) and tanh(−u/2) = 2/(1 + e^u) − 1 for (2, 1). u is
+/// clamped to ±708 first, where e^u is still a normal number: beyond, σ is 0 or 1 (and tanh
+/// ±1) to far below f64's precision. A NaN u (a network gone to ±∞) counts as +708, so σ
+/// gives 0 as activation::sigmoid does. For u > 0, e^u may be as large as 3e307: 1 + e^u stays
+/// finite and the quotient keeps its relative precision. Plain arithmetic and comparisons
+/// only (no f64::max or min, which wasm turns into calls), so the loops over a tile stay in
+/// simd128.
 #[inline(always)]
-fn from_exponent<const TANH: bool>(u: f64) -> f64 {
+fn from_exponent(u: f64, c: f64, d: f64) -> f64 {
     let u = if u < 708.0 { u } else { 708.0 };
     let u = if u > -708.0 { u } else { -708.0 };
-    let e = exp_in_range(u);
-    if TANH {
-        2.0 / (1.0 + e) - 1.0
-    } else {
-        1.0 / (1.0 + e)
-    }
+    c / (1.0 + exp_in_range(u)) - d
 }
 
 /// e^x for −708 ≤ x ≤ 708, within a few units in the last place.
