@@ -5,7 +5,10 @@
 //! time: a tile's weighted inputs z^l and activations a^l for every layer are a few kilobytes,
 //! so the whole forward pass (eq. 25) of a tile runs in the processor's first-level cache and
 //! each neuron's values land straight in its own image. tanh is drawn as 2σ(2z) − 1, which
-//! shares the sigmoid's vectorisable exp (the same values to 1e-15).
+//! shares the sigmoid's vectorisable exp (the same values to 1e-15). For both, a layer's
+//! weights and biases are packed multiplied by −1 (σ) or −2 (tanh), exactly, so its product
+//! gives the exponent u = −z or −2z itself and a = 1/(1 + e^u) or 2/(1 + e^u) − 1 follows
+//! without another pass over the tile.
 
 use crate::limits::{MAX_COORDINATE, MAX_GRID};
 use crate::{Activation, Error, Network, Result};
@@ -45,18 +48,46 @@ pub fn grid_len(net: &Network, res: usize) -> usize {
 pub fn grid(net: &Network, res: usize, bounds: Bounds) -> Result<Vec<f32>> {
     check(net, res, bounds)?;
     let mut out = vec![0.0f32; grid_len(net, res)];
+    fill(net, res, bounds, &mut out);
+    Ok(out)
+}
+
+/// `grid` written into `out`, which must hold exactly `grid_len` numbers (each is written):
+/// for a caller that keeps its buffer from frame to frame.
+pub fn grid_into(net: &Network, res: usize, bounds: Bounds, out: &mut [f32]) -> Result<()> {
+    check(net, res, bounds)?;
+    let len = grid_len(net, res);
+    if out.len() != len {
+        return Err(Error::new(format!(
+            "the maps need a buffer of {len} numbers, got one of {}",
+            out.len()
+        )));
+    }
+    fill(net, res, bounds, out);
+    Ok(())
+}
+
+/// The maps into `out` (grid_len numbers). Assumes `check` passed.
+fn fill(net: &Network, res: usize, bounds: Bounds, out: &mut [f32]) {
     let cells = res * res;
     each_tile(net, res, bounds, |neuron, cell, count, tile| {
         for j in 0..tile.neurons {
             let image = &mut out[(neuron + j) * cells + cell..][..count];
-            for (dst, src) in image.chunks_mut(CELLS).zip(tile.blocks(j)) {
-                for (d, &s) in dst.iter_mut().zip(src) {
+            let (whole, part) = image.as_chunks_mut::<CELLS>();
+            let mut src = tile.blocks(j);
+            // Four at a time in vectors (the same rounding as `as f32`), the tile's last
+            // block, when the row ends inside it, one by one.
+            for (dst, src) in whole.iter_mut().zip(&mut src) {
+                let (lo, hi) = src.split_at(2);
+                Pair::load(lo).store_f32(Pair::load(hi), dst);
+            }
+            if let Some(src) = src.next() {
+                for (d, &s) in part.iter_mut().zip(src) {
                     *d = s as f32;
                 }
             }
         }
     });
-    Ok(out)
 }
 
 /// The checks `grid` makes before computing anything.
@@ -264,41 +295,57 @@ impl FirstLayer {
 }
 
 /// One layer's w^l and b^l arranged for `weighted_inputs`: the rows j in blocks of ROWS (the
-/// last ones alone), each block's weights k by k, so the product reads them in order.
-struct Packed<'n> {
+/// last ones alone), each block's weights k by k, so the product reads them in order. Both
+/// are multiplied by the layer's `exponent_scale` (−1 for σ, −2 for tanh, 1 otherwise): a
+/// power of two, so every product and sum is exactly that multiple of eq. 25's own.
+struct Packed {
     n_out: usize,
     n_in: usize,
     act: Activation,
-    /// Block starting at row j0 with R rows: from j0·n_in, w^l_{j0+r, k} at k·R + r.
+    /// Block starting at row j0 with R rows: from j0·n_in, s·w^l_{j0+r, k} at k·R + r.
     w: Vec<f64>,
-    bias: &'n [f64],
+    /// s·b^l.
+    bias: Vec<f64>,
 }
 
-impl<'n> Packed<'n> {
-    fn new(net: &'n Network, i: usize) -> Packed<'n> {
+/// What `weighted_inputs` multiplies z^l by for activation `act`: the exponent the activation
+/// takes (u = −z for σ(z) = 1/(1 + e^u), u = −2z for tanh(z) = 2/(1 + e^u) − 1), or z itself.
+fn exponent_scale(act: Activation) -> f64 {
+    match act {
+        Activation::Sigmoid => -1.0,
+        Activation::Tanh => -2.0,
+        Activation::Relu | Activation::Linear => 1.0,
+    }
+}
+
+impl Packed {
+    fn new(net: &Network, i: usize) -> Packed {
         let w = &net.weights[i];
+        let act = net.layer_activation(i);
+        let scale = exponent_scale(act);
         let (n_out, n_in) = w.shape();
         let mut packed = Vec::with_capacity(n_out * n_in);
         let mut j0 = 0;
         while j0 < n_out {
             let rows = if j0 + ROWS <= n_out { ROWS } else { 1 };
             for k in 0..n_in {
-                packed.extend((j0..j0 + rows).map(|j| w[(j, k)]));
+                packed.extend((j0..j0 + rows).map(|j| scale * w[(j, k)]));
             }
             j0 += rows;
         }
         Packed {
             n_out,
             n_in,
-            act: net.layer_activation(i),
+            act,
             w: packed,
-            bias: net.biases[i].as_slice(),
+            bias: net.biases[i].iter().map(|&b| scale * b).collect(),
         }
     }
 
-    /// z^l = w^l a^{l−1} + b^l (eq. 25) for every block of cells in `a` (n_in · CELLS values a
-    /// block) into `z` (n_out · CELLS a block). ROWS neurons × CELLS cells are summed in
-    /// registers over k, so each a^{l−1} value is loaded once per ROWS neurons.
+    /// s·z^l = s·(w^l a^{l−1} + b^l) (eq. 25, s the layer's `exponent_scale`) for every block
+    /// of cells in `a` (n_in · CELLS values a block) into `z` (n_out · CELLS a block). ROWS
+    /// neurons × CELLS cells are summed in registers over k, so each a^{l−1} value is loaded
+    /// once per ROWS neurons.
     fn weighted_inputs(&self, a: &[f64], z: &mut [f64]) {
         let (n_in, n_out) = (self.n_in, self.n_out);
         for (a, z) in a
@@ -372,6 +419,14 @@ impl Pair {
         // SAFETY: `d` is 16 writable bytes, borrowed exclusively; wasm stores need no alignment.
         unsafe { core::arch::wasm32::v128_store(d.as_mut_ptr().cast(), self.0) }
     }
+    /// This pair and `hi` rounded to f32, into the four numbers of `d`.
+    #[inline(always)]
+    fn store_f32(self, hi: Pair, d: &mut [f32; 4]) {
+        use core::arch::wasm32::{f32x4_demote_f64x2_zero, i32x4_shuffle, v128_store};
+        let (lo, hi) = (f32x4_demote_f64x2_zero(self.0), f32x4_demote_f64x2_zero(hi.0));
+        // SAFETY: `d` is 16 writable bytes, borrowed exclusively; wasm stores need no alignment.
+        unsafe { v128_store(d.as_mut_ptr().cast(), i32x4_shuffle::<0, 1, 4, 5>(lo, hi)) }
+    }
     #[inline(always)]
     fn mul(self, o: Pair) -> Pair {
         Pair(core::arch::wasm32::f64x2_mul(self.0, o.0))
@@ -401,6 +456,10 @@ impl Pair {
         d[..2].copy_from_slice(&self.0);
     }
     #[inline(always)]
+    fn store_f32(self, hi: Pair, d: &mut [f32; 4]) {
+        *d = [self.0[0], self.0[1], hi.0[0], hi.0[1]].map(|v| v as f32);
+    }
+    #[inline(always)]
     fn mul(self, o: Pair) -> Pair {
         Pair([self.0[0] * o.0[0], self.0[1] * o.0[1]])
     }
@@ -410,44 +469,40 @@ impl Pair {
     }
 }
 
-/// a = σ(z) in place, one plain loop per activation so each vectorises. tanh(z) is drawn as
-/// 2σ(2z) − 1: three passes over a tile already in the cache, and σ's code only once.
-fn activate(act: Activation, z: &mut [f64]) {
+/// a^l in place from `weighted_inputs`' values (u = −z for σ, −2z for tanh, z otherwise),
+/// one plain loop per kind of activation so each vectorises.
+fn activate(act: Activation, u: &mut [f64]) {
     match act {
-        Activation::Sigmoid => sigma_all(z),
-        Activation::Tanh => {
-            z.iter_mut().for_each(|v| *v *= 2.0);
-            sigma_all(z);
-            z.iter_mut().for_each(|v| *v = 2.0 * *v - 1.0);
-        }
+        Activation::Sigmoid => from_exponent_all(u, 1.0, 0.0),
+        Activation::Tanh => from_exponent_all(u, 2.0, 1.0),
         // Written as a comparison: f64::max becomes a call per value in wasm. NaN gives 0.
-        Activation::Relu => z
+        Activation::Relu => u
             .iter_mut()
             .for_each(|v| *v = if *v > 0.0 { *v } else { 0.0 }),
         Activation::Linear => {}
     }
 }
 
-/// σ of every value, CELLS at a time (a tile's buffers are whole blocks; a shorter tail goes
-/// through the same code, so the wasm holds σ's loop once).
-fn sigma_all(z: &mut [f64]) {
-    let (blocks, tail) = z.as_chunks_mut::<CELLS>();
-    sigma_blocks(blocks);
+/// `from_exponent` of every value, CELLS at a time (a tile's buffers are whole blocks; a
+/// shorter tail goes through the same code, so the wasm holds the loop once).
+fn from_exponent_all(u: &mut [f64], c: f64, d: f64) {
+    let (blocks, tail) = u.as_chunks_mut::<CELLS>();
+    from_exponent_blocks(blocks, c, d);
     if !tail.is_empty() {
         let mut block = [[0.0; CELLS]];
         block[0][..tail.len()].copy_from_slice(tail);
-        sigma_blocks(&mut block);
+        from_exponent_blocks(&mut block, c, d);
         tail.copy_from_slice(&block[0][..tail.len()]);
     }
 }
 
-/// Block by block, so the compiler interleaves the CELLS independent σ's of a block (their
+/// Block by block, so the compiler interleaves the CELLS independent exps of a block (their
 /// long chains of dependent operations overlap) rather than running one vector at a time.
 #[inline(never)]
-fn sigma_blocks(blocks: &mut [[f64; CELLS]]) {
+fn from_exponent_blocks(blocks: &mut [[f64; CELLS]], c: f64, d: f64) {
     for block in blocks {
         for v in block {
-            *v = sigma(*v);
+            *v = from_exponent(*v, c, d);
         }
     }
 }
@@ -458,21 +513,26 @@ fn exp_all(values: &mut [f64]) {
     values.iter_mut().for_each(|v| *v = exp_in_range(*v));
 }
 
-/// σ(z) = 1 / (1 + e^{−z}) for the pictures: activation::sigmoid's function to 1e-15, in
-/// plain arithmetic and comparisons only (no f64::max, which wasm turns into a call per
-/// lane), so the loops over a tile stay in simd128. With e = e^{−|z|} it is 1/(1 + e) for
-/// z ≥ 0 and e/(1 + e) below; a NaN z (a network gone to ±∞) gives 0, as sigmoid does.
-#[inline(always)]
+/// σ(z) = 1 / (1 + e^{−z}) for the pictures: activation::sigmoid's function to 1e-15 (the
+/// test below holds it there), through the same code as the heatmap's loops.
+#[cfg(test)]
 fn sigma(z: f64) -> f64 {
-    let x = -z.abs();
-    // e^x for x ≥ −708 is at least 3e-308; below, σ is 0 or 1 to far beyond f64's precision.
-    let e = exp_in_range(if x >= -708.0 { x } else { -708.0 });
-    let s = 1.0 / (1.0 + e);
-    if z >= 0.0 {
-        s
-    } else {
-        e * s
-    }
+    from_exponent(-z, 1.0, 0.0)
+}
+
+/// The activation from its exponent u: c/(1 + e^u) − d, which is σ(−u) for (c, d) = (1, 0)
+/// (the subtraction of 0 changes no number) and tanh(−u/2) = 2/(1 + e^u) − 1 for (2, 1). u is
+/// clamped to ±708 first, where e^u is still a normal number: beyond, σ is 0 or 1 (and tanh
+/// ±1) to far below f64's precision. A NaN u (a network gone to ±∞) counts as +708, so σ
+/// gives 0 as activation::sigmoid does. For u > 0, e^u may be as large as 3e307: 1 + e^u stays
+/// finite and the quotient keeps its relative precision. Plain arithmetic and comparisons
+/// only (no f64::max or min, which wasm turns into calls), so the loops over a tile stay in
+/// simd128.
+#[inline(always)]
+fn from_exponent(u: f64, c: f64, d: f64) -> f64 {
+    let u = if u < 708.0 { u } else { 708.0 };
+    let u = if u > -708.0 { u } else { -708.0 };
+    c / (1.0 + exp_in_range(u)) - d
 }
 
 /// e^x for −708 ≤ x ≤ 708, within a few units in the last place.
@@ -657,6 +717,31 @@ mod tests {
             );
         }
         assert_eq!(sigma(f64::NAN), sigmoid(f64::NAN));
+    }
+
+    /// `grid_into` writes every number of its buffer, the same ones `grid` returns, whatever
+    /// the buffer held before; a buffer of the wrong length is refused and left alone.
+    #[test]
+    fn heatmap_grid_into_fills_the_whole_buffer() {
+        let b = Bounds {
+            x_min: -1.0,
+            x_max: 1.0,
+            y_min: -1.0,
+            y_max: 1.0,
+        };
+        for (sizes, res) in [(vec![2, 8, 8, 8, 1], 13), (vec![2, 3, 1], 64)] {
+            let net =
+                Network::random(&sizes, 2, Activation::Tanh, Cost::Quadratic, Init::Standard)
+                    .unwrap();
+            let want = grid(&net, res, b).unwrap();
+            let mut out = vec![f32::NAN; want.len()];
+            grid_into(&net, res, b, &mut out).unwrap();
+            assert!(out.iter().zip(&want).all(|(a, w)| a.to_bits() == w.to_bits()));
+            let mut short = vec![7.0f32; want.len() - 1];
+            let err = grid_into(&net, res, b, &mut short).unwrap_err().message;
+            assert!(err.contains(&format!("{} numbers", want.len())), "{err}");
+            assert!(short.iter().all(|&v| v == 7.0));
+        }
     }
 
     #[test]

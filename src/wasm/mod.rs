@@ -729,11 +729,28 @@ impl JsNetwork {
                 ))
             }
         };
-        let grid = heatmap::grid(&self.net, res, b).map_err(js_error)?;
-        out.copy_from(&grid);
-        Ok(())
+        // Computed into a buffer kept between calls (the page asks every frame while Play
+        // runs): no megabyte allocated and zeroed per call, one copy out.
+        MAPS.with_borrow_mut(|maps| {
+            maps.resize(len, 0.0);
+            let done = heatmap::grid_into(&self.net, res, b, maps).map_err(js_error);
+            if done.is_ok() {
+                out.copy_from(maps);
+            }
+            if maps.capacity() > KEEP_MAPS {
+                *maps = Vec::new();
+            }
+            done
+        })
     }
 }
+
+thread_local! {
+    /// `heatmapInto`'s buffer, kept from call to call.
+    static MAPS: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+/// Numbers `heatmapInto` keeps its buffer for between calls (16 MB); a larger one is freed.
+const KEEP_MAPS: usize = 1 << 22;
 
 /// The resolution and `{ xMin, xMax, yMin, yMax }` (each defaulting to the square [−1, 1]²)
 /// that `heatmap` and `heatmapInto` take.

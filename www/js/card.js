@@ -108,8 +108,10 @@ export function createCard(cardEl, view) {
     render(state) {
       const hov = state.hover;
       if (!hov || !state.viewParams) {
-        cardEl.hidden = true;
-        cardEl.replaceChildren();
+        // Play renders this every frame: leave a hidden, empty card alone (setting `hidden`
+        // again would still make Chromium restyle it).
+        if (!cardEl.hidden) cardEl.hidden = true;
+        if (cardEl.firstChild) cardEl.replaceChildren();
         return;
       }
       const { lines, data } = hov.kind === 'edge' ? edgeCard(state, hov) : neuronCard(state, hov);

@@ -92,22 +92,41 @@ export function createCharts(root) {
     last = state;
     const history = state.history;
     const hoverStep = hover?.step ?? null;
-    const costMax = (hs) => Math.max(1e-6, ...hs.flatMap((h) => [h.train?.cost ?? 0, h.test?.cost ?? 0]).filter(Number.isFinite));
+    const costMax = (hs) => {
+      let top = 1e-6;
+      for (const h of hs) {
+        for (const c of [h.train?.cost ?? 0, h.test?.cost ?? 0]) if (Number.isFinite(c) && c > top) top = c;
+      }
+      return top;
+    };
     geometry = drawChart(costCanvas, history, (e) => e.cost, { maxY: costMax, hoverStep });
     drawChart(accCanvas, history, (e) => e.accuracy, { maxY: () => 1, hoverStep });
     const at = hover ? history.find((h) => h.step === hover.step) : history.at(-1);
     if (!at) {
-      readout.textContent = '';
+      if (readout.firstChild) readout.textContent = '';
       return;
     }
     const pct = (e) => (e ? `${(e.accuracy * 100).toFixed(1)}%` : '–');
     const cost = (e) => (e ? fmt(e.cost) : '–');
-    readout.textContent = `${t('chartCost')} — ${t('chartAt', { step: at.step, tr: cost(at.train), te: cost(at.test) })} · ${t('chartAccuracy')} — ${t('chartAt', { step: at.step, tr: pct(at.train), te: pct(at.test) })}`;
-    readout.dataset.step = String(at.step);
+    const text = `${t('chartCost')} — ${t('chartAt', { step: at.step, tr: cost(at.train), te: cost(at.test) })} · ${t('chartAccuracy')} — ${t('chartAt', { step: at.step, tr: pct(at.train), te: pct(at.test) })}`;
+    if (readout.textContent !== text) readout.textContent = text;
+    if (readout.dataset.step !== String(at.step)) readout.dataset.step = String(at.step);
   }
 
+  // While Play runs the history grows every frame; the charts (two canvases of curves and
+  // their numbers, text being the costly part of a canvas) follow at most every 100 ms, and
+  // in full as soon as Play stops.
+  let drawnAt = -Infinity;
   return {
-    deps: ['history', 'settings', 'layout'],
-    render,
+    deps: ['history', 'settings', 'layout', 'playing'],
+    render(state) {
+      const now = performance.now();
+      if (state.playing && now - drawnAt < 100) {
+        last = state;
+        return;
+      }
+      drawnAt = now;
+      render(state);
+    },
   };
 }

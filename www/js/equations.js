@@ -186,7 +186,9 @@ export function createEquationsPanel(container) {
       const active = new Set(activeEquations(state));
       const hov = state.hover;
       const subjectName = subject(state)?.name;
-      hint.hidden = Boolean(hov);
+      // Each set only on change: Play renders this every frame, and an attribute or text set
+      // to the value it already has still makes Chromium restyle the element.
+      if (hint.hidden !== Boolean(hov)) hint.hidden = Boolean(hov);
       for (const [id, r] of rows) {
         const lambda = state.settings.lambda;
         if (r.lambda !== lambda) {
@@ -194,24 +196,26 @@ export function createEquationsPanel(container) {
           r.lambda = lambda;
         }
         r.el.classList.toggle('active', active.has(id));
-        if (id === 'gradcheck') r.el.hidden = !state.gradCheck;
+        if (id === 'gradcheck' && r.el.hidden !== !state.gradCheck) r.el.hidden = !state.gradCheck;
         const s = substitution(state, id, hov);
         if (s) {
           const who = id === 'SGD' ? t('lastStep') : id === 'gradcheck' ? t('forProbe') : subjectName;
           const lines = (Array.isArray(s) ? s : [s]).map((line) => h('div', { class: 'eq-line' }, m('math', {}, line)));
           r.sub.replaceChildren(h('span', { class: 'eq-who', text: who }), ...lines);
-        } else {
+        } else if (r.sub.firstChild) {
           r.sub.replaceChildren();
         }
       }
       const g = state.gradCheckResult;
+      let text;
       if (state.gradCheck && g) {
         const n = state.viewParams.weights.flat(2).length + state.viewParams.biases.flat().length;
-        worst.textContent = t('worstRelError', { n, e: fmt(g.maxRelativeError, 2) });
+        text = t('worstRelError', { n, e: fmt(g.maxRelativeError, 2) });
         worst.dataset.value = String(g.maxRelativeError);
       } else {
-        worst.textContent = state.gradCheck ? '' : t('gradCheckOff');
+        text = state.gradCheck ? '' : t('gradCheckOff');
       }
+      if (worst.textContent !== text) worst.textContent = text;
     },
   };
 }

@@ -10,8 +10,10 @@ import { fmt } from './notation.js';
 
 /** heatmapRGB at LUT_SIZE evenly spaced values of a ∈ [0, 1] (no colour step is visible). */
 const LUT_SIZE = 1024;
-const LUT = new Uint8ClampedArray(LUT_SIZE * 3);
-for (let i = 0; i < LUT_SIZE; i++) LUT.set(heatmapRGB(i / (LUT_SIZE - 1)).map(Math.round), i * 3);
+const LUT = new Uint8ClampedArray(LUT_SIZE * 4);
+for (let i = 0; i < LUT_SIZE; i++) LUT.set([...heatmapRGB(i / (LUT_SIZE - 1)).map(Math.round), 255], i * 4);
+/** The same colours as whole pixels (r, g, b, 255 in memory order), one store per cell. */
+const LUT_PIXELS = new Uint32Array(LUT.buffer);
 
 /**
  * Draws `text` with its baseline at (x, y) — left- or right-aligned, filled, optionally with a
@@ -59,6 +61,7 @@ export function createPlane(canvas, { onProbe }) {
   const dots = document.createElement('canvas');
   let dotsKey = null;
   let heatKey = null;
+  let image = null;
   let size = 0;
   let dragging = false;
 
@@ -86,18 +89,15 @@ export function createPlane(canvas, { onProbe }) {
     const offset = before * res * res;
     if (cells.width !== res) cells.width = res;
     if (cells.height !== res) cells.height = res;
-    const img = cellsCtx.createImageData(res, res);
-    const px = img.data;
+    // One image kept from frame to frame (Play refills it every frame), written a pixel at a time.
+    if (image?.width !== res) image = cellsCtx.createImageData(res, res);
+    const px = new Uint32Array(image.data.buffer);
     for (let c = 0; c < res * res; c++) {
       const a = grid[offset + c];
       // NaN (a network gone to ±∞) takes the colour of 0, as heatmapRGB does.
-      const i = a > 1 ? LUT_SIZE - 1 : a >= 0 ? Math.round(a * (LUT_SIZE - 1)) : 0;
-      px[c * 4] = LUT[i * 3];
-      px[c * 4 + 1] = LUT[i * 3 + 1];
-      px[c * 4 + 2] = LUT[i * 3 + 2];
-      px[c * 4 + 3] = 255;
+      px[c] = LUT_PIXELS[a > 1 ? LUT_SIZE - 1 : a >= 0 ? Math.round(a * (LUT_SIZE - 1)) : 0];
     }
-    cellsCtx.putImageData(img, 0, 0);
+    cellsCtx.putImageData(image, 0, 0);
   }
 
   /** The axes and every point, into the `dots` layer: redrawn only for new data or a new size. */
