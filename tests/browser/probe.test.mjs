@@ -124,3 +124,23 @@ test('the heatmap behind the points is the network’s output: yellow where a^L 
   await h.screenshot('plane-trained');
   h.assertClean();
 });
+
+test('a plane with no size (hidden, or not laid out yet) is skipped without an error, and drawn once it has one', async () => {
+  const page = await openApp(h);
+  await page.$eval('#plane', (c) => { c.style.display = 'none'; });
+  // A few Play frames: each one asks the plane to draw a new heatmap while it is 0 wide.
+  await page.click('#play');
+  await page.waitForFunction(() => window.__app.step >= 20, null, { timeout: 30_000 });
+  await page.click('#play');
+  await page.waitForTimeout(200);
+  assert.equal(await page.$eval('#message', (m) => m.hidden ? '' : m.textContent.trim()), '', 'no error message on the page');
+  await page.$eval('#plane', (c) => { c.style.display = ''; });
+  // Shown again, it draws the heatmap at once (the ResizeObserver asks for a render).
+  await page.waitForFunction(() => {
+    const c = document.getElementById('plane');
+    if (c.width === 0) return false;
+    const { data } = c.getContext('2d').getImageData(Math.floor(c.width / 4), Math.floor(c.height / 4), 1, 1);
+    return data[3] === 255;
+  }, null, { timeout: 10_000 });
+  h.assertClean();
+});

@@ -232,6 +232,9 @@ export function createPlane(canvas, { onProbe }) {
     render(state, changed) {
       if (!state.viewNet || !state.heatmap) return;
       const resized = resize();
+      // Not laid out yet (or hidden): a 0-wide canvas cannot be drawn into or drawn from. The
+      // ResizeObserver (measure.js) asks for a render once the plane has a size.
+      if (size === 0) return;
       if (state.heatmap !== heatKey) {
         refreshHeatmap(state);
         heatKey = state.heatmap;
