@@ -103,21 +103,28 @@ pub fn step_weights(
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     {
         // SAFETY: the pointers were checked against their slices.
-        unsafe { update_rows::<simd128::F64x2, 8>(update) }
+        unsafe { update_rows::<simd128::F64x2, WASM_MAXV, true>(update) }
     }
     #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
     {
         // SAFETY: the pointers were checked against their slices.
-        unsafe { update_rows::<scalar::F64x1, 8>(update) }
+        unsafe { update_rows::<scalar::F64x1, 8, true>(update) }
     }
 }
+
+const WASM_MAXV: usize = 8;
 
 /// BP4 and the step for AVX2 with fused multiply-adds: up to 8 vectors (32 rows) of a column
 /// in registers.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 unsafe fn update_avx2(u: Update) -> bool {
-    update_rows::<avx2::F64x4, 8>(u)
+    // Without weight decay the multiply by 1 is left out (the numbers are the same).
+    if u.shrink == 1.0 {
+        update_rows::<avx2::F64x4, 8, false>(u)
+    } else {
+        update_rows::<avx2::F64x4, 8, true>(u)
+    }
 }
 
 /// The operands of `step_weights` as raw parts, checked against their slices there.
@@ -146,7 +153,7 @@ struct Update {
 /// their own block (or by itself, at the next column). Where the spill would pass the end of
 /// w or d the vector is masked instead.
 #[inline(always)]
-unsafe fn update_rows<S: Lanes, const MAXV: usize>(u: Update) -> bool {
+unsafe fn update_rows<S: Lanes, const MAXV: usize, const SCALED: bool>(u: Update) -> bool {
     let block = MAXV * S::L;
     let blocks = u.rows.div_ceil(block);
     let mut finite = true;
@@ -155,14 +162,14 @@ unsafe fn update_rows<S: Lanes, const MAXV: usize>(u: Update) -> bool {
         let nr = block.min(u.rows - j0);
         let nv = nr.div_ceil(S::L);
         finite &= match nv {
-            1 => update_block::<S, 1>(u, j0, nr),
-            2 => update_block::<S, 2>(u, j0, nr),
-            3 => update_block::<S, 3>(u, j0, nr),
-            4 => update_block::<S, 4>(u, j0, nr),
-            5 => update_block::<S, 5>(u, j0, nr),
-            6 => update_block::<S, 6>(u, j0, nr),
-            7 => update_block::<S, 7>(u, j0, nr),
-            _ => update_block::<S, 8>(u, j0, nr),
+            1 => update_block::<S, 1, SCALED>(u, j0, nr),
+            2 => update_block::<S, 2, SCALED>(u, j0, nr),
+            3 => update_block::<S, 3, SCALED>(u, j0, nr),
+            4 => update_block::<S, 4, SCALED>(u, j0, nr),
+            5 => update_block::<S, 5, SCALED>(u, j0, nr),
+            6 => update_block::<S, 6, SCALED>(u, j0, nr),
+            7 => update_block::<S, 7, SCALED>(u, j0, nr),
+            _ => update_block::<S, 8, SCALED>(u, j0, nr),
         };
     }
     finite
@@ -182,7 +189,11 @@ fn columns_inside(rows: usize, len: usize, end: usize) -> usize {
 /// every column of the new weights; true when all of them are finite.
 #[allow(clippy::needless_range_loop)]
 #[inline(always)]
-unsafe fn update_block<S: Lanes, const NV: usize>(u: Update, j0: usize, nr: usize) -> bool {
+unsafe fn update_block<S: Lanes, const NV: usize, const SCALED: bool>(
+    u: Update,
+    j0: usize,
+    nr: usize,
+) -> bool {
     let l = S::L;
     let tail = nr - (NV - 1) * l;
     let end = j0 + NV * l;
@@ -196,9 +207,10 @@ unsafe fn update_block<S: Lanes, const NV: usize>(u: Update, j0: usize, nr: usiz
     };
     let zero = S::zero();
     let (mut chk, mut chk_tail) = (zero, zero);
-    (chk, chk_tail) = update_columns::<S, NV, false>(u, j0, tail, 0, k_safe, x_safe, chk, chk_tail);
     (chk, chk_tail) =
-        update_columns::<S, NV, true>(u, j0, tail, k_safe, u.cols, x_safe, chk, chk_tail);
+        update_columns::<S, NV, false, SCALED>(u, j0, tail, 0, k_safe, x_safe, chk, chk_tail);
+    (chk, chk_tail) =
+        update_columns::<S, NV, true, SCALED>(u, j0, tail, k_safe, u.cols, x_safe, chk, chk_tail);
     if tail < l {
         // The spilled lanes hold numbers of no weight: leave them out of the check.
         chk_tail = S::keep_first(chk_tail, tail);
@@ -207,11 +219,12 @@ unsafe fn update_block<S: Lanes, const NV: usize>(u: Update, j0: usize, nr: usiz
 }
 
 /// Columns k0 .. k1 of one block. With MASKED the last vector is read and written only in its
-/// real rows. `chk` and `chk_tail` gather x·0 over the block's numbers (0 while all are
-/// finite, NaN otherwise), the last vector's apart.
+/// real rows. `chk` and `chk_tail` gather x − x over the block's numbers (0 while all are
+/// finite, NaN otherwise; on the adders, not the multipliers the sums keep busy), the last
+/// vector's apart.
 #[allow(clippy::too_many_arguments, clippy::needless_range_loop)]
 #[inline(always)]
-unsafe fn update_columns<S: Lanes, const NV: usize, const MASKED: bool>(
+unsafe fn update_columns<S: Lanes, const NV: usize, const MASKED: bool, const SCALED: bool>(
     u: Update,
     j0: usize,
     tail: usize,
@@ -235,12 +248,14 @@ unsafe fn update_columns<S: Lanes, const NV: usize, const MASKED: bool>(
             } else {
                 S::load(w.add(v * l))
             };
-            acc[v] = S::mul(x, shrink);
+            acc[v] = if SCALED { S::mul(x, shrink) } else { x };
         }
         let mut a = u.a.add(k);
         let mut d = u.d.add(j0);
-        // Two terms per turn of the loop, so its counting costs half as much.
-        for _ in 0..x_safe / 2 {
+        // Natively two terms per turn of the loop, so its counting costs half as much (in
+        // wasm V8 would load both terms' δ ahead and run out of registers).
+        let pairs = if S::L >= 4 { x_safe / 2 } else { 0 };
+        for _ in 0..pairs {
             let s0 = S::broadcast(a);
             let s1 = S::broadcast(a.add(u.cols));
             for v in 0..NV {
@@ -252,7 +267,7 @@ unsafe fn update_columns<S: Lanes, const NV: usize, const MASKED: bool>(
             a = a.add(2 * u.cols);
             d = d.add(2 * u.rows);
         }
-        if x_safe % 2 == 1 {
+        for _ in 2 * pairs..x_safe {
             let s = S::broadcast(a);
             for v in 0..NV {
                 acc[v] = S::mul_add(S::load(d.add(v * l)), s, acc[v]);
@@ -276,13 +291,13 @@ unsafe fn update_columns<S: Lanes, const NV: usize, const MASKED: bool>(
         for v in 0..NV {
             if v + 1 < NV {
                 S::store(out.add(v * l), acc[v]);
-                chk = S::mul_add(acc[v], zero, chk);
+                chk = S::add(chk, S::sub(acc[v], acc[v]));
             } else if MASKED {
                 let x = S::store_first(out.add(v * l), t, acc[v]);
-                chk_tail = S::mul_add(x, zero, chk_tail);
+                chk_tail = S::add(chk_tail, S::sub(x, x));
             } else {
                 S::store(out.add(v * l), acc[v]);
-                chk_tail = S::mul_add(acc[v], zero, chk_tail);
+                chk_tail = S::add(chk_tail, S::sub(acc[v], acc[v]));
             }
         }
     }
