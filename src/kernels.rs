@@ -112,6 +112,9 @@ pub fn step_weights(
     }
 }
 
+/// Vectors of a column kept in registers by the wasm BP4: 8 (16 rows), with the broadcast, a
+/// product and the checks, fits the registers V8 gives to simd128 code.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 const WASM_MAXV: usize = 8;
 
 /// BP4 and the step for AVX2 with fused multiply-adds: up to 8 vectors (32 rows) of a column
@@ -207,28 +210,46 @@ unsafe fn update_block<S: Lanes, const NV: usize, const SCALED: bool>(
     };
     let zero = S::zero();
     let (mut chk, mut chk_tail) = (zero, zero);
-    (chk, chk_tail) =
-        update_columns::<S, NV, false, SCALED>(u, j0, tail, 0, k_safe, x_safe, chk, chk_tail);
-    (chk, chk_tail) =
-        update_columns::<S, NV, true, SCALED>(u, j0, tail, k_safe, u.cols, x_safe, chk, chk_tail);
+    (chk, chk_tail) = update_columns::<S, NV, SCALED>(u, j0, tail, k_safe, x_safe, chk, chk_tail);
     if tail < l {
         // The spilled lanes hold numbers of no weight: leave them out of the check.
         chk_tail = S::keep_first(chk_tail, tail);
     }
-    S::all_zero(S::add(chk, chk_tail))
+    // The last few columns, whose full-width stores would pass the end of w, one number at a
+    // time (one loop for every block shape keeps the wasm module small).
+    let rest = update_numbers::<S>(u, j0, nr, k_safe);
+    S::all_zero(S::add(chk, chk_tail)) && rest
 }
 
-/// Columns k0 .. k1 of one block. With MASKED the last vector is read and written only in its
-/// real rows. `chk` and `chk_tail` gather x − x over the block's numbers (0 while all are
+/// Rows j0 .. j0 + nr of columns k0 .. cols of the new weights one number at a time, with the
+/// operations of the vector code in the same order (so the same numbers); true when all of
+/// them are finite.
+#[inline(always)]
+unsafe fn update_numbers<S: Lanes>(u: Update, j0: usize, nr: usize, k0: usize) -> bool {
+    let mut finite = true;
+    for k in k0..u.cols {
+        for j in j0..j0 + nr {
+            let mut acc = *u.w.add(j + k * u.rows) * u.shrink;
+            for x in 0..u.m {
+                acc = S::mul_add_one(*u.d.add(j + x * u.rows), *u.a.add(k + x * u.cols), acc);
+            }
+            *u.w_new.add(j + k * u.rows) = acc;
+            finite &= acc.is_finite();
+        }
+    }
+    finite
+}
+
+/// Columns 0 .. k1 of one block, all of whose full-width loads and stores of w stay inside it
+/// (the last vector's extra rows spill into the next column). `chk` and `chk_tail` gather x − x over the block's numbers (0 while all are
 /// finite, NaN otherwise; on the adders, not the multipliers the sums keep busy), the last
 /// vector's apart.
 #[allow(clippy::too_many_arguments, clippy::needless_range_loop)]
 #[inline(always)]
-unsafe fn update_columns<S: Lanes, const NV: usize, const MASKED: bool, const SCALED: bool>(
+unsafe fn update_columns<S: Lanes, const NV: usize, const SCALED: bool>(
     u: Update,
     j0: usize,
     tail: usize,
-    k0: usize,
     k1: usize,
     x_safe: usize,
     mut chk: S::V,
@@ -238,16 +259,12 @@ unsafe fn update_columns<S: Lanes, const NV: usize, const MASKED: bool, const SC
     let t = tail.min(l - 1);
     let shrink = S::splat(u.shrink);
     let zero = S::zero();
-    for k in k0..k1 {
+    for k in 0..k1 {
         let w = u.w.add(j0 + k * u.rows);
         let out = u.w_new.add(j0 + k * u.rows);
         let mut acc = [zero; NV];
         for v in 0..NV {
-            let x = if MASKED && v + 1 == NV {
-                S::load_first(w.add(v * l), t)
-            } else {
-                S::load(w.add(v * l))
-            };
+            let x = S::load(w.add(v * l));
             acc[v] = if SCALED { S::mul(x, shrink) } else { x };
         }
         let mut a = u.a.add(k);
@@ -292,9 +309,6 @@ unsafe fn update_columns<S: Lanes, const NV: usize, const MASKED: bool, const SC
             if v + 1 < NV {
                 S::store(out.add(v * l), acc[v]);
                 chk = S::add(chk, S::sub(acc[v], acc[v]));
-            } else if MASKED {
-                let x = S::store_first(out.add(v * l), t, acc[v]);
-                chk_tail = S::add(chk_tail, S::sub(x, x));
             } else {
                 S::store(out.add(v * l), acc[v]);
                 chk_tail = S::add(chk_tail, S::sub(acc[v], acc[v]));
@@ -402,6 +416,8 @@ trait Lanes {
     unsafe fn store_first(p: *mut f64, n: usize, v: Self::V) -> Self::V;
     /// v with the lanes from `n` (< L) on set to zero.
     unsafe fn keep_first(v: Self::V, n: usize) -> Self::V;
+    /// a·b + c for one number, rounded as `mul_add` rounds each lane.
+    unsafe fn mul_add_one(a: f64, b: f64, c: f64) -> f64;
     /// a·b + c.
     unsafe fn mul_add(a: Self::V, b: Self::V, c: Self::V) -> Self::V;
     unsafe fn mul(a: Self::V, b: Self::V) -> Self::V;
@@ -633,6 +649,10 @@ mod avx2 {
             _mm256_and_pd(v, _mm256_castsi256_pd(mask))
         }
         #[inline(always)]
+        unsafe fn mul_add_one(a: f64, b: f64, c: f64) -> f64 {
+            a.mul_add(b, c)
+        }
+        #[inline(always)]
         unsafe fn mul_add(a: __m256d, b: __m256d, c: __m256d) -> __m256d {
             _mm256_fmadd_pd(a, b, c)
         }
@@ -712,6 +732,10 @@ mod simd128 {
             }
         }
         #[inline(always)]
+        unsafe fn mul_add_one(a: f64, b: f64, c: f64) -> f64 {
+            a * b + c
+        }
+        #[inline(always)]
         unsafe fn mul_add(a: v128, b: v128, c: v128) -> v128 {
             f64x2_add(f64x2_mul(a, b), c)
         }
@@ -774,6 +798,10 @@ mod scalar {
         #[inline(always)]
         unsafe fn keep_first(_v: f64, _n: usize) -> f64 {
             0.0
+        }
+        #[inline(always)]
+        unsafe fn mul_add_one(a: f64, b: f64, c: f64) -> f64 {
+            c + a * b
         }
         #[inline(always)]
         unsafe fn mul_add(a: f64, b: f64, c: f64) -> f64 {
