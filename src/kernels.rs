@@ -2,17 +2,20 @@
 //! short weight matrix times a thin batch of m columns, and BP4's outer products summed over
 //! the batch, fused with the SGD update so the weights are streamed once.
 //!
-//! All matrices are column-major. Every product here is one kernel:
+//! All matrices are column-major. Eq. 25 and BP2 are one kernel:
 //!
-//!   C = s·P + A·B        (C: rows × cols, A: rows × inner, B: inner × cols)
+//!   C = P + A·B        (C: rows × cols, A: rows × inner, B: inner × cols)
 //!
-//! where the start P is nothing, a matrix (C itself for C += A·B, or w^l scaled by the weight
-//! decay for the fused update) or one column repeated (the biases b^l), and B is read through
-//! strides so that (a^{l−1})ᵀ needs no copy. The result is cut into blocks of NV vectors of
-//! rows × C columns whose accumulators stay in registers for the whole inner dimension; each
-//! step of the inner loop loads NV vectors of A, broadcasts C numbers of B and issues NV·C
-//! multiply-adds. Rows that do not fill a vector are read with a masked load (and written
-//! through a small buffer), never one row at a time.
+//! where the start P is nothing, a matrix (C itself for C += A·B) or one column repeated (the
+//! biases b^l), and B is read through strides so that (a^{l−1})ᵀ needs no copy. The result is
+//! cut into blocks of NV vectors of rows × C columns whose accumulators stay in registers for
+//! the whole inner dimension; each step of the inner loop loads NV vectors of A, broadcasts C
+//! numbers of B and issues NV·C multiply-adds. Rows that do not fill a vector are read with a
+//! masked load (and written through a small buffer), never one row at a time.
+//!
+//! BP4 fused with the update (`step_weights`) has an inner dimension of only m, so it is a
+//! second kernel that keeps up to a column's worth of rows of the new weights in registers and
+//! streams w column by column (`update_rows`): each weight is read, written and checked once.
 //!
 //! Three instruction sets, one kernel: AVX2 + FMA (chosen at run time on x86-64, 4 lanes),
 //! wasm simd128 (2 lanes, multiply then add: simd128 has no fused multiply-add) and plain
@@ -22,10 +25,7 @@
 pub fn gemm_acc(rows: usize, inner: usize, cols: usize, a: &[f64], b: &[f64], c: &mut [f64]) {
     let c = c[..rows * cols].as_mut_ptr();
     // C is both the start and the result: one pointer for both.
-    let start = Start::Matrix {
-        p: c as *const f64,
-        scale: 1.0,
-    };
+    let start = Start::Matrix(c as *const f64);
     product(Operands::plain(rows, inner, cols, a, b), start, c);
 }
 
@@ -352,12 +352,9 @@ impl Operands {
 #[derive(Clone, Copy)]
 enum Start {
     Zero,
-    /// scale · P, P `rows` × `cols` column-major (P may be C itself: each block reads its
-    /// part of P before it writes that part of C).
-    Matrix {
-        p: *const f64,
-        scale: f64,
-    },
+    /// P, `rows` × `cols` column-major (P may be C itself: each block reads its part of P
+    /// before it writes that part of C).
+    Matrix(*const f64),
     /// One column of `rows` numbers, the same for every column of C.
     Column(*const f64),
 }
@@ -501,7 +498,7 @@ unsafe fn block<S: Lanes, const NV: usize, const C: usize>(
             }
             acc = [col; C];
         }
-        Start::Matrix { p, scale } => {
+        Start::Matrix(p) => {
             for (cc, acc) in acc.iter_mut().enumerate() {
                 let p = p.add(j0 + (c0 + cc) * rows);
                 for (v, x) in acc.iter_mut().enumerate() {
@@ -510,12 +507,6 @@ unsafe fn block<S: Lanes, const NV: usize, const C: usize>(
                     } else {
                         S::load(p.add(v * l))
                     };
-                }
-            }
-            if scale != 1.0 {
-                let s = S::splat(scale);
-                for x in acc.iter_mut().flatten() {
-                    *x = S::mul(*x, s);
                 }
             }
         }
