@@ -2,17 +2,20 @@
 //! short weight matrix times a thin batch of m columns, and BP4's outer products summed over
 //! the batch, fused with the SGD update so the weights are streamed once.
 //!
-//! All matrices are column-major. Every product here is one kernel:
+//! All matrices are column-major. Eq. 25 and BP2 are one kernel:
 //!
-//!   C = s·P + A·B        (C: rows × cols, A: rows × inner, B: inner × cols)
+//!   C = P + A·B        (C: rows × cols, A: rows × inner, B: inner × cols)
 //!
-//! where the start P is nothing, a matrix (C itself for C += A·B, or w^l scaled by the weight
-//! decay for the fused update) or one column repeated (the biases b^l), and B is read through
-//! strides so that (a^{l−1})ᵀ needs no copy. The result is cut into blocks of NV vectors of
-//! rows × C columns whose accumulators stay in registers for the whole inner dimension; each
-//! step of the inner loop loads NV vectors of A, broadcasts C numbers of B and issues NV·C
-//! multiply-adds. Rows that do not fill a vector are read with a masked load (and written
-//! through a small buffer), never one row at a time.
+//! where the start P is nothing, a matrix (C itself for C += A·B) or one column repeated (the
+//! biases b^l), and B is read through strides so that (a^{l−1})ᵀ needs no copy. The result is
+//! cut into blocks of NV vectors of rows × C columns whose accumulators stay in registers for
+//! the whole inner dimension; each step of the inner loop loads NV vectors of A, broadcasts C
+//! numbers of B and issues NV·C multiply-adds. Rows that do not fill a vector are read with a
+//! masked load (and written through a small buffer), never one row at a time.
+//!
+//! BP4 fused with the update (`step_weights`) has an inner dimension of only m, so it is a
+//! second kernel that keeps up to a column's worth of rows of the new weights in registers and
+//! streams w column by column (`update_rows`): each weight is read, written and checked once.
 //!
 //! Three instruction sets, one kernel: AVX2 + FMA (chosen at run time on x86-64, 4 lanes),
 //! wasm simd128 (2 lanes, multiply then add: simd128 has no fused multiply-add) and plain
@@ -22,10 +25,7 @@
 pub fn gemm_acc(rows: usize, inner: usize, cols: usize, a: &[f64], b: &[f64], c: &mut [f64]) {
     let c = c[..rows * cols].as_mut_ptr();
     // C is both the start and the result: one pointer for both.
-    let start = Start::Matrix {
-        p: c as *const f64,
-        scale: 1.0,
-    };
+    let start = Start::Matrix(c as *const f64);
     product(Operands::plain(rows, inner, cols, a, b), start, c);
 }
 
@@ -76,26 +76,246 @@ pub fn step_weights(
 ) -> bool {
     let w = &w[..rows * cols];
     let w_new = &mut w_new[..rows * cols];
-    let d = &d[..rows * m];
+    // d may be longer than rows × m: the numbers after it (the workspace pads its δ buffers)
+    // can be read, so the last term's partial vector needs no mask.
+    assert!(d.len() >= rows * m, "d holds rows × m numbers");
     let a = &a[..cols * m];
-    let ops = Operands {
+    let update = Update {
         rows,
-        inner: m,
+        m,
         cols,
-        a: d.as_ptr(),
-        b: a.as_ptr(),
-        // B = aᵀ: B[x, k] = a[k + x·cols].
-        b_inner: cols,
-        b_col: 1,
+        shrink,
+        w: w.as_ptr(),
+        d: d.as_ptr(),
+        d_len: d.len(),
+        a: a.as_ptr(),
+        w_new: w_new.as_mut_ptr(),
     };
-    product(
-        ops,
-        Start::Matrix {
-            p: w.as_ptr(),
-            scale: shrink,
-        },
-        w_new.as_mut_ptr(),
-    )
+    if rows == 0 || cols == 0 {
+        return true;
+    }
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+        // SAFETY: the CPU has just been checked for both features the function is built
+        // with; the pointers were checked against their slices.
+        return unsafe { update_avx2(update) };
+    }
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    {
+        // SAFETY: the pointers were checked against their slices.
+        unsafe { update_rows::<simd128::F64x2, WASM_MAXV, true>(update) }
+    }
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    {
+        // SAFETY: the pointers were checked against their slices.
+        unsafe { update_rows::<scalar::F64x1, 8, true>(update) }
+    }
+}
+
+/// Vectors of a column kept in registers by the wasm BP4: 8 (16 rows), with the broadcast, a
+/// product and the checks, fits the registers V8 gives to simd128 code.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+const WASM_MAXV: usize = 8;
+
+/// BP4 and the step for AVX2 with fused multiply-adds: up to 8 vectors (32 rows) of a column
+/// in registers.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn update_avx2(u: Update) -> bool {
+    // Without weight decay the multiply by 1 is left out (the numbers are the same).
+    if u.shrink == 1.0 {
+        update_rows::<avx2::F64x4, 8, false>(u)
+    } else {
+        update_rows::<avx2::F64x4, 8, true>(u)
+    }
+}
+
+/// The operands of `step_weights` as raw parts, checked against their slices there.
+#[derive(Clone, Copy)]
+struct Update {
+    rows: usize,
+    m: usize,
+    cols: usize,
+    shrink: f64,
+    w: *const f64,
+    d: *const f64,
+    /// How many numbers can be read from d (≥ rows × m).
+    d_len: usize,
+    a: *const f64,
+    w_new: *mut f64,
+}
+
+/// BP4 fused with the step, a column of w at a time: the rows of a block of at most MAXV
+/// vectors stay in registers while the m terms d[:, x]·a[k, x] are added to shrink·w[:, k],
+/// so each weight is loaded, scaled, stored and checked once, and each step of the sum is one
+/// broadcast of a[k, x] and one multiply-add per vector, with d[:, x] read from L1.
+///
+/// Only the last block can end in a vector with fewer than L real rows. Its full-width loads
+/// and stores run into the next column's first rows: harmless for loads, and for stores
+/// because that block runs first, so the rows it spills into are written again afterwards by
+/// their own block (or by itself, at the next column). Where the spill would pass the end of
+/// w or d the vector is masked instead.
+#[inline(always)]
+unsafe fn update_rows<S: Lanes, const MAXV: usize, const SCALED: bool>(u: Update) -> bool {
+    let block = MAXV * S::L;
+    let blocks = u.rows.div_ceil(block);
+    let mut finite = true;
+    for b in std::iter::once(blocks - 1).chain(0..blocks - 1) {
+        let j0 = b * block;
+        let nr = block.min(u.rows - j0);
+        let nv = nr.div_ceil(S::L);
+        finite &= match nv {
+            1 => update_block::<S, 1, SCALED>(u, j0, nr),
+            2 => update_block::<S, 2, SCALED>(u, j0, nr),
+            3 => update_block::<S, 3, SCALED>(u, j0, nr),
+            4 => update_block::<S, 4, SCALED>(u, j0, nr),
+            5 => update_block::<S, 5, SCALED>(u, j0, nr),
+            6 => update_block::<S, 6, SCALED>(u, j0, nr),
+            7 => update_block::<S, 7, SCALED>(u, j0, nr),
+            _ => update_block::<S, 8, SCALED>(u, j0, nr),
+        };
+    }
+    finite
+}
+
+/// How many columns k of `rows` numbers each, from the start of a buffer of `len` numbers,
+/// can be read from row j0 to row `end` − 1 (`end` − j0 ≤ a block) without passing its end.
+fn columns_inside(rows: usize, len: usize, end: usize) -> usize {
+    if end > len {
+        0
+    } else {
+        (len - end) / rows + 1
+    }
+}
+
+/// Rows j0 .. j0 + nr (in NV vectors, the last holding `nr − (NV − 1)·L` real rows) of
+/// every column of the new weights; true when all of them are finite.
+#[allow(clippy::needless_range_loop)]
+#[inline(always)]
+unsafe fn update_block<S: Lanes, const NV: usize, const SCALED: bool>(
+    u: Update,
+    j0: usize,
+    nr: usize,
+) -> bool {
+    let l = S::L;
+    let tail = nr - (NV - 1) * l;
+    let end = j0 + NV * l;
+    let (k_safe, x_safe) = if tail == l {
+        (u.cols, u.m)
+    } else {
+        (
+            columns_inside(u.rows, u.rows * u.cols, end).min(u.cols),
+            columns_inside(u.rows, u.d_len, end).min(u.m),
+        )
+    };
+    let zero = S::zero();
+    let (mut chk, mut chk_tail) = (zero, zero);
+    (chk, chk_tail) = update_columns::<S, NV, SCALED>(u, j0, tail, k_safe, x_safe, chk, chk_tail);
+    if tail < l {
+        // The spilled lanes hold numbers of no weight: leave them out of the check.
+        chk_tail = S::keep_first(chk_tail, tail);
+    }
+    // The last few columns, whose full-width stores would pass the end of w, one number at a
+    // time (one loop for every block shape keeps the wasm module small).
+    let rest = update_numbers::<S>(u, j0, nr, k_safe);
+    S::all_zero(S::add(chk, chk_tail)) && rest
+}
+
+/// Rows j0 .. j0 + nr of columns k0 .. cols of the new weights one number at a time, with the
+/// operations of the vector code in the same order (so the same numbers); true when all of
+/// them are finite.
+#[inline(always)]
+unsafe fn update_numbers<S: Lanes>(u: Update, j0: usize, nr: usize, k0: usize) -> bool {
+    let mut finite = true;
+    for k in k0..u.cols {
+        for j in j0..j0 + nr {
+            let mut acc = *u.w.add(j + k * u.rows) * u.shrink;
+            for x in 0..u.m {
+                acc = S::mul_add_one(*u.d.add(j + x * u.rows), *u.a.add(k + x * u.cols), acc);
+            }
+            *u.w_new.add(j + k * u.rows) = acc;
+            finite &= acc.is_finite();
+        }
+    }
+    finite
+}
+
+/// Columns 0 .. k1 of one block, all of whose full-width loads and stores of w stay inside it
+/// (the last vector's extra rows spill into the next column). `chk` and `chk_tail` gather x − x over the block's numbers (0 while all are
+/// finite, NaN otherwise; on the adders, not the multipliers the sums keep busy), the last
+/// vector's apart.
+#[allow(clippy::too_many_arguments, clippy::needless_range_loop)]
+#[inline(always)]
+unsafe fn update_columns<S: Lanes, const NV: usize, const SCALED: bool>(
+    u: Update,
+    j0: usize,
+    tail: usize,
+    k1: usize,
+    x_safe: usize,
+    mut chk: S::V,
+    mut chk_tail: S::V,
+) -> (S::V, S::V) {
+    let l = S::L;
+    let t = tail.min(l - 1);
+    let shrink = S::splat(u.shrink);
+    let zero = S::zero();
+    for k in 0..k1 {
+        let w = u.w.add(j0 + k * u.rows);
+        let out = u.w_new.add(j0 + k * u.rows);
+        let mut acc = [zero; NV];
+        for v in 0..NV {
+            let x = S::load(w.add(v * l));
+            acc[v] = if SCALED { S::mul(x, shrink) } else { x };
+        }
+        let mut a = u.a.add(k);
+        let mut d = u.d.add(j0);
+        // Natively two terms per turn of the loop, so its counting costs half as much (in
+        // wasm V8 would load both terms' δ ahead and run out of registers).
+        let pairs = if S::L >= 4 { x_safe / 2 } else { 0 };
+        for _ in 0..pairs {
+            let s0 = S::broadcast(a);
+            let s1 = S::broadcast(a.add(u.cols));
+            for v in 0..NV {
+                acc[v] = S::mul_add(S::load(d.add(v * l)), s0, acc[v]);
+            }
+            for v in 0..NV {
+                acc[v] = S::mul_add(S::load(d.add(u.rows + v * l)), s1, acc[v]);
+            }
+            a = a.add(2 * u.cols);
+            d = d.add(2 * u.rows);
+        }
+        for _ in 2 * pairs..x_safe {
+            let s = S::broadcast(a);
+            for v in 0..NV {
+                acc[v] = S::mul_add(S::load(d.add(v * l)), s, acc[v]);
+            }
+            a = a.add(u.cols);
+            d = d.add(u.rows);
+        }
+        for _ in x_safe..u.m {
+            let s = S::broadcast(a);
+            for v in 0..NV {
+                let dv = if v + 1 == NV {
+                    S::load_first(d.add(v * l), t)
+                } else {
+                    S::load(d.add(v * l))
+                };
+                acc[v] = S::mul_add(dv, s, acc[v]);
+            }
+            a = a.add(u.cols);
+            d = d.add(u.rows);
+        }
+        for v in 0..NV {
+            if v + 1 < NV {
+                S::store(out.add(v * l), acc[v]);
+                chk = S::add(chk, S::sub(acc[v], acc[v]));
+            } else {
+                S::store(out.add(v * l), acc[v]);
+                chk_tail = S::add(chk_tail, S::sub(acc[v], acc[v]));
+            }
+        }
+    }
+    (chk, chk_tail)
 }
 
 /// The two factors of a product, as raw parts checked against their slices by the
@@ -132,12 +352,9 @@ impl Operands {
 #[derive(Clone, Copy)]
 enum Start {
     Zero,
-    /// scale · P, P `rows` × `cols` column-major (P may be C itself: each block reads its
-    /// part of P before it writes that part of C).
-    Matrix {
-        p: *const f64,
-        scale: f64,
-    },
+    /// P, `rows` × `cols` column-major (P may be C itself: each block reads its part of P
+    /// before it writes that part of C).
+    Matrix(*const f64),
     /// One column of `rows` numbers, the same for every column of C.
     Column(*const f64),
 }
@@ -194,6 +411,10 @@ trait Lanes {
     unsafe fn store(p: *mut f64, v: Self::V);
     /// Store the first `n` (< L) lanes; returns v with the other lanes set to zero.
     unsafe fn store_first(p: *mut f64, n: usize, v: Self::V) -> Self::V;
+    /// v with the lanes from `n` (< L) on set to zero.
+    unsafe fn keep_first(v: Self::V, n: usize) -> Self::V;
+    /// a·b + c for one number, rounded as `mul_add` rounds each lane.
+    unsafe fn mul_add_one(a: f64, b: f64, c: f64) -> f64;
     /// a·b + c.
     unsafe fn mul_add(a: Self::V, b: Self::V, c: Self::V) -> Self::V;
     unsafe fn mul(a: Self::V, b: Self::V) -> Self::V;
@@ -277,7 +498,7 @@ unsafe fn block<S: Lanes, const NV: usize, const C: usize>(
             }
             acc = [col; C];
         }
-        Start::Matrix { p, scale } => {
+        Start::Matrix(p) => {
             for (cc, acc) in acc.iter_mut().enumerate() {
                 let p = p.add(j0 + (c0 + cc) * rows);
                 for (v, x) in acc.iter_mut().enumerate() {
@@ -286,12 +507,6 @@ unsafe fn block<S: Lanes, const NV: usize, const C: usize>(
                     } else {
                         S::load(p.add(v * l))
                     };
-                }
-            }
-            if scale != 1.0 {
-                let s = S::splat(scale);
-                for x in acc.iter_mut().flatten() {
-                    *x = S::mul(*x, s);
                 }
             }
         }
@@ -420,6 +635,15 @@ mod avx2 {
             _mm256_and_pd(v, _mm256_castsi256_pd(mask))
         }
         #[inline(always)]
+        unsafe fn keep_first(v: __m256d, n: usize) -> __m256d {
+            let mask = _mm256_loadu_si256(FIRST[n].as_ptr() as *const __m256i);
+            _mm256_and_pd(v, _mm256_castsi256_pd(mask))
+        }
+        #[inline(always)]
+        unsafe fn mul_add_one(a: f64, b: f64, c: f64) -> f64 {
+            a.mul_add(b, c)
+        }
+        #[inline(always)]
         unsafe fn mul_add(a: __m256d, b: __m256d, c: __m256d) -> __m256d {
             _mm256_fmadd_pd(a, b, c)
         }
@@ -491,6 +715,18 @@ mod simd128 {
             f64x2_replace_lane::<1>(v, 0.0)
         }
         #[inline(always)]
+        unsafe fn keep_first(v: v128, n: usize) -> v128 {
+            if n == 0 {
+                f64x2_splat(0.0)
+            } else {
+                f64x2_replace_lane::<1>(v, 0.0)
+            }
+        }
+        #[inline(always)]
+        unsafe fn mul_add_one(a: f64, b: f64, c: f64) -> f64 {
+            a * b + c
+        }
+        #[inline(always)]
         unsafe fn mul_add(a: v128, b: v128, c: v128) -> v128 {
             f64x2_add(f64x2_mul(a, b), c)
         }
@@ -549,6 +785,14 @@ mod scalar {
         #[inline(always)]
         unsafe fn store_first(_p: *mut f64, _n: usize, _v: f64) -> f64 {
             0.0
+        }
+        #[inline(always)]
+        unsafe fn keep_first(_v: f64, _n: usize) -> f64 {
+            0.0
+        }
+        #[inline(always)]
+        unsafe fn mul_add_one(a: f64, b: f64, c: f64) -> f64 {
+            c + a * b
         }
         #[inline(always)]
         unsafe fn mul_add(a: f64, b: f64, c: f64) -> f64 {
@@ -697,6 +941,44 @@ mod tests {
                         (0..rows * cols).map(|i| 0.5 * w[i] + want[i]).collect();
                     assert!(finite);
                     assert_eq!(new_w, stepped, "0.5·w + d·aᵀ, {what}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_fused_step_equals_the_triple_loop_over_several_row_blocks_with_or_without_padding() {
+        // Rows beyond one block of registers (32 natively, 16 in wasm), every partial last
+        // vector, δ exactly rows × m long or followed by a few numbers that must not matter.
+        for rows in [
+            15, 16, 17, 31, 32, 33, 34, 35, 47, 63, 64, 65, 66, 67, 70, 97,
+        ] {
+            for m in 1..=4 {
+                for cols in [1, 2, 3, 5] {
+                    let d = ints(rows * m, 1);
+                    let a = ints(cols * m, 2);
+                    let w = ints(rows * cols, 3);
+                    let want: Vec<f64> = (0..rows * cols)
+                        .map(|i| {
+                            let (j, k) = (i % rows, i / rows);
+                            let sum: f64 = (0..m).map(|x| d[j + x * rows] * a[k + x * cols]).sum();
+                            2.0 * w[i] + sum
+                        })
+                        .collect();
+                    let mut padded = d.clone();
+                    padded.extend([f64::NAN, f64::INFINITY, 1e308, -1e308, f64::NAN]);
+                    for d in [&d, &padded] {
+                        let mut out = vec![f64::NAN; rows * cols];
+                        assert!(step_weights(rows, m, cols, 2.0, &w, d, &a, &mut out));
+                        assert_eq!(out, want, "{rows}×{m}×{cols}, δ of {}", d.len());
+                    }
+                    // One non-finite weight anywhere is reported, whatever the padding holds.
+                    for at in [0, rows - 1, rows * cols - 1, (rows * cols) / 2] {
+                        let mut w = w.clone();
+                        w[at] = f64::INFINITY;
+                        let mut out = vec![0.0; rows * cols];
+                        assert!(!step_weights(rows, m, cols, 1.0, &w, &padded, &a, &mut out));
+                    }
                 }
             }
         }

@@ -11,6 +11,9 @@ use crate::kernels::{gemm_set, step_weights, weighted_input};
 use crate::{network::first_non_finite, Error, Example, Network, Result};
 use nalgebra::{DMatrix, DVector};
 
+/// Numbers after each δ buffer that the fused BP4 may read: one vector's worth.
+const DELTA_PAD: usize = 4;
+
 /// Buffers for one network shape and one mini-batch size, column-major like nalgebra: column c
 /// of each per-layer buffer belongs to example c of the batch.
 #[derive(Clone, Debug, Default)]
@@ -43,7 +46,12 @@ impl Workspace {
         self.sizes = sizes.to_vec();
         self.m = m;
         self.activations = sizes.iter().map(|&n| vec![0.0; n * m]).collect();
-        self.deltas = sizes[1..].iter().map(|&n| vec![0.0; n * m]).collect();
+        // A few numbers past the end: `step_weights` may read them (and ignore them) rather
+        // than mask the last vector of a column.
+        self.deltas = sizes[1..]
+            .iter()
+            .map(|&n| vec![0.0; n * m + DELTA_PAD])
+            .collect();
         self.transposed = sizes
             .windows(2)
             .skip(1)
@@ -182,7 +190,10 @@ impl Workspace {
         // BP1: δ^L = ∇_a C ⊙ σ′(z^L) (a − y for cross-entropy with its sigmoid output).
         let out_act = net.layer_activation(last);
         let a_out = &self.activations[last + 1];
-        let d_out = self.deltas[last].iter_mut().zip(a_out).zip(&self.y);
+        let d_out = self.deltas[last][..a_out.len()]
+            .iter_mut()
+            .zip(a_out)
+            .zip(&self.y);
         if net.cost == Cost::CrossEntropy {
             d_out.for_each(|((d, &a), &y)| *d = -rate * (a - y));
         } else {
@@ -196,7 +207,7 @@ impl Workspace {
             // BP3: b^l − (η/m) Σ_x δ^l_j.
             let new_b = self.new_b[i].as_mut_slice();
             new_b.copy_from_slice(net.biases[i].as_slice());
-            for col in self.deltas[i].chunks_exact(n_l) {
+            for col in self.deltas[i][..n_l * m].chunks_exact(n_l) {
                 for (s, &d) in new_b.iter_mut().zip(col) {
                     *s += d;
                 }
@@ -226,7 +237,7 @@ impl Workspace {
                 }
             }
             let (lower, upper) = self.deltas.split_at_mut(i);
-            let below = &mut lower[i - 1];
+            let below = &mut lower[i - 1][..n_prev * m];
             gemm_set(n_prev, n_l, m, w_t, &upper[0], below);
             times_prime_in_place(net.layer_activation(i - 1), below, &self.activations[i]);
         }

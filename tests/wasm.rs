@@ -539,3 +539,59 @@ fn numbers_and_strings_in_messages_read_as_typed() {
         "learning rate eta must be a finite number > 0, got -Infinity"
     );
 }
+
+#[wasm_bindgen_test]
+fn a_step_on_a_held_dataset_reads_its_options_as_sgd_step_does() {
+    use js_sys::Uint32Array;
+    use nndl_backprop::wasm::dataset::Dataset;
+    // Three examples held, the same three as a batch: the default n is 3 either way.
+    let xs = Float64Array::from(&[0.5, -0.25, -0.1, 0.9, 0.3, 0.3][..]);
+    let ys = Float64Array::from(&[1.0, 0.0, 0.0, 1.0, 1.0, 1.0][..]);
+    let data = Dataset::from_flat(&xs, &ys, 2.0.into(), 2.0.into()).unwrap();
+    let indices = Uint32Array::from(&[0u32, 1, 2][..]);
+    let batch =
+        r#"[{"x":[0.5,-0.25],"y":[1,0]},{"x":[-0.1,0.9],"y":[0,1]},{"x":[0.3,0.3],"y":[1,1]}]"#;
+    for options in [
+        JsValue::UNDEFINED,
+        JsValue::NULL,
+        js("{}"),
+        js(r#"{"n":7}"#),
+        js(r#"{"lambda":0.5}"#),
+        js(r#"{"lambda":0.25,"n":50}"#),
+    ] {
+        let (mut a, mut b) = (small(), small());
+        for _ in 0..3 {
+            let cost = a
+                .sgd_step_on(&data, &indices, 0.5.into(), options.clone())
+                .unwrap();
+            let out = b.sgd_step(js(batch), 0.5.into(), options.clone()).unwrap();
+            assert_eq!(Some(cost), get(&out, "cost").as_f64(), "{options:?}");
+        }
+        assert_eq!(snapshot(&a), snapshot(&b), "{options:?}");
+    }
+    // Options refused with sgdStep's message, and the network left as it was.
+    for options in [
+        js("5"),
+        js(r#""fast""#),
+        js(r#"{"n":0}"#),
+        js(r#"{"n":2.5}"#),
+        js(r#"{"n":"3"}"#),
+        js(r#"{"n":null}"#),
+        js(r#"{"lambda":"x"}"#),
+        js(r#"{"lambda":null,"n":3}"#),
+        js(r#"{"n":1e9}"#),
+    ] {
+        let (mut a, mut b) = (small(), small());
+        let before = snapshot(&a);
+        let on = message(
+            a.sgd_step_on(&data, &indices, 0.5.into(), options.clone())
+                .unwrap_err(),
+        );
+        let batch = message(
+            b.sgd_step(js(batch), 0.5.into(), options.clone())
+                .unwrap_err(),
+        );
+        assert_eq!(on, batch, "{options:?}");
+        assert_eq!(snapshot(&a), before);
+    }
+}

@@ -9,6 +9,7 @@ use super::{
 use crate::limits::{MAX_BATCH, MAX_NEURONS};
 use crate::{train, Example};
 use js_sys::{Float64Array, Object, Reflect, Uint32Array};
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 /// At most this many examples in one data set held for the page.
@@ -83,6 +84,47 @@ impl Dataset {
     }
 }
 
+thread_local! {
+    /// `sgdStepOn`'s indices as JS hands them over, and as the workspace takes them.
+    static INDICES: RefCell<(Vec<u32>, Vec<usize>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+    /// The option names as JS strings, made once rather than decoded from wasm memory at every
+    /// step.
+    static OPTION_KEYS: (JsValue, JsValue) = (JsValue::from_str("lambda"), JsValue::from_str("n"));
+}
+
+/// `step_options` for the call the page makes every frame: a missing options object or one
+/// whose `lambda` and `n` are plain numbers (or absent) is read here with fewer crossings of the
+/// boundary; anything else goes to `step_options`, which accepts or refuses it and names the
+/// fault.
+fn step_options_per_step(options: &JsValue, len: usize) -> Result<(f64, usize), JsValue> {
+    let default_n = len.max(1);
+    if options.is_undefined() || options.is_null() {
+        return Ok((0.0, default_n));
+    }
+    let read = OPTION_KEYS.with(|(lambda_key, n_key)| {
+        if !options.is_object() {
+            return None;
+        }
+        let lambda = Reflect::get(options, lambda_key).ok()?;
+        let n = Reflect::get(options, n_key).ok()?;
+        let lambda = if lambda.is_undefined() {
+            0.0
+        } else {
+            lambda.as_f64()?
+        };
+        let n = if n.is_undefined() {
+            default_n as f64
+        } else {
+            n.as_f64()?
+        };
+        (n.fract() == 0.0 && (1.0..=100_000_000.0).contains(&n)).then_some((lambda, n as usize))
+    });
+    match read {
+        Some(options) => Ok(options),
+        None => step_options(options, len),
+    }
+}
+
 impl Dataset {
     fn check_fits(&self, net: &JsNetwork) -> Result<(), JsValue> {
         let sizes = &net.net.sizes;
@@ -116,12 +158,19 @@ impl JsNetwork {
                 indices.length()
             ));
         }
-        let indices: Vec<usize> = indices.to_vec().into_iter().map(|i| i as usize).collect();
         let eta = number_or(&eta, "learning rate eta", None)?;
-        let (lambda, n) = step_options(&options, data.examples.len())?;
-        self.workspace
-            .update_indices(&mut self.net, &data.examples, &indices, eta, lambda, n)
-            .map_err(js_error)
+        let (lambda, n) = step_options_per_step(&options, data.examples.len())?;
+        // The indices go through buffers kept from step to step: Play allocates nothing here.
+        INDICES.with(|buffers| {
+            let (raw, picked) = &mut *buffers.borrow_mut();
+            raw.resize(indices.length() as usize, 0);
+            indices.copy_to(raw);
+            picked.clear();
+            picked.extend(raw.iter().map(|&i| i as usize));
+            self.workspace
+                .update_indices(&mut self.net, &data.examples, picked, eta, lambda, n)
+                .map_err(js_error)
+        })
     }
 
     /// One epoch of SGD over the whole data set inside wasm, as network.py's `SGD` runs an
