@@ -204,8 +204,16 @@ mod tests {
         });
         for x in near.chain(bounds).chain(far) {
             let (c, s) = cos_sin(x);
-            assert!((c - x.cos()).abs() <= 1e-15, "cos {x}: {c} against {}", x.cos());
-            assert!((s - x.sin()).abs() <= 1e-15, "sin {x}: {s} against {}", x.sin());
+            assert!(
+                (c - x.cos()).abs() <= 1e-15,
+                "cos {x}: {c} against {}",
+                x.cos()
+            );
+            assert!(
+                (s - x.sin()).abs() <= 1e-15,
+                "sin {x}: {s} against {}",
+                x.sin()
+            );
         }
         assert_eq!(cos_sin(0.0), (1.0, 0.0));
     }

@@ -423,7 +423,10 @@ impl Pair {
     #[inline(always)]
     fn store_f32(self, hi: Pair, d: &mut [f32; 4]) {
         use core::arch::wasm32::{f32x4_demote_f64x2_zero, i32x4_shuffle, v128_store};
-        let (lo, hi) = (f32x4_demote_f64x2_zero(self.0), f32x4_demote_f64x2_zero(hi.0));
+        let (lo, hi) = (
+            f32x4_demote_f64x2_zero(self.0),
+            f32x4_demote_f64x2_zero(hi.0),
+        );
         // SAFETY: `d` is 16 writable bytes, borrowed exclusively; wasm stores need no alignment.
         unsafe { v128_store(d.as_mut_ptr().cast(), i32x4_shuffle::<0, 1, 4, 5>(lo, hi)) }
     }
@@ -730,13 +733,15 @@ mod tests {
             y_max: 1.0,
         };
         for (sizes, res) in [(vec![2, 8, 8, 8, 1], 13), (vec![2, 3, 1], 64)] {
-            let net =
-                Network::random(&sizes, 2, Activation::Tanh, Cost::Quadratic, Init::Standard)
-                    .unwrap();
+            let net = Network::random(&sizes, 2, Activation::Tanh, Cost::Quadratic, Init::Standard)
+                .unwrap();
             let want = grid(&net, res, b).unwrap();
             let mut out = vec![f32::NAN; want.len()];
             grid_into(&net, res, b, &mut out).unwrap();
-            assert!(out.iter().zip(&want).all(|(a, w)| a.to_bits() == w.to_bits()));
+            assert!(out
+                .iter()
+                .zip(&want)
+                .all(|(a, w)| a.to_bits() == w.to_bits()));
             let mut short = vec![7.0f32; want.len() - 1];
             let err = grid_into(&net, res, b, &mut short).unwrap_err().message;
             assert!(err.contains(&format!("{} numbers", want.len())), "{err}");
