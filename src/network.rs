@@ -173,8 +173,9 @@ impl Network {
                 a_prev.as_slice(),
                 z.as_mut_slice(),
             );
-            let sigma = self.layer_activation(i);
-            let a = z.map(|v| sigma.apply(v));
+            // a^l = σ(z^l) over the whole buffer (the sigmoid vectorised, the same numbers).
+            let mut a = z.clone();
+            crate::workspace::apply_in_place(self.layer_activation(i), a.as_mut_slice());
             zs.push(z);
             activations.push(a);
         }

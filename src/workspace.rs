@@ -306,7 +306,7 @@ fn all_finite(v: &[f64]) -> bool {
 }
 
 /// a = σ(z) over a buffer, with the match outside the loop.
-fn apply_in_place(act: Activation, v: &mut [f64]) {
+pub(crate) fn apply_in_place(act: Activation, v: &mut [f64]) {
     match act {
         Activation::Sigmoid => crate::activation::sigmoid_in_place(v),
         Activation::Tanh => v.iter_mut().for_each(|z| *z = z.tanh()),
