@@ -371,7 +371,7 @@ try {
   // the network view's drawing for 6 hidden layers of 16 neurons (1,360 edges) while it trains.
   const small = loadOnly ? NOT_RUN : await playFrames(h, '?sizes=2-8-8-8-1&points=500&train=0.5');
   const wide = loadOnly ? NOT_RUN : await playFrames(h, '?sizes=2-16-16-16-16-16-16-1&points=500&train=0.5');
-  const wideFull = loadOnly ? NaN : await fullRedraws(h, '?sizes=2-16-16-16-16-16-16-1&points=500&train=0.5');
+  const wideFull = loadOnly ? { js: NaN, main: NaN, other: NaN } : await fullRedraws(h, '?sizes=2-16-16-16-16-16-16-1&points=500&train=0.5');
   // First drawn network: a fresh page, navigation start until the page marks it drawn; as a
   // reader loads it, and (for comparison with earlier figures) through the test harness.
   const [firsts, other] = await firstDraws(h, loadRounds, against ? [REPO_ROOT, against] : [REPO_ROOT]);
@@ -422,7 +422,7 @@ try {
   const fmt = (v) => (v >= 1000 ? Math.round(v).toLocaleString('en-US') : v.toFixed(2));
   console.log(`Chromium ${h.browser.version()}, wasm build in www/pkg/, load average at the start ${startLoad}, at the end ${loadavg()[0].toFixed(2)}\n`);
   console.log('figure'.padEnd(72) + 'median'.padStart(14) + '   target');
-  for (const [k, v, target] of rows.filter(([, v]) => !Number.isNaN(v))) console.log(k.padEnd(72) + fmt(v).padStart(14) + '   ' + (target ?? ''));
+  for (const [k, v, target] of rows.filter(([, v]) => typeof v === 'number' && !Number.isNaN(v))) console.log(k.padEnd(72) + fmt(v).padStart(14) + '   ' + (target ?? ''));
   if (weight.kb > 150) {
     console.log('\nheaviest files (gzip KB):');
     for (const f of weight.files.slice(0, 8)) console.log(`  ${f.rel.padEnd(40)}${(f.gz / 1024).toFixed(1).padStart(8)}`);
