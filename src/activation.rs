@@ -33,7 +33,7 @@ impl Activation {
     pub fn apply(self, z: f64) -> f64 {
         match self {
             Activation::Sigmoid => sigmoid(z),
-            Activation::Tanh => z.tanh(),
+            Activation::Tanh => tanh(z),
             Activation::Relu => z.max(0.0),
             Activation::Linear => z,
         }
@@ -48,7 +48,7 @@ impl Activation {
                 s * (1.0 - s)
             }
             Activation::Tanh => {
-                let t = z.tanh();
+                let t = tanh(z);
                 1.0 - t * t
             }
             // At z = 0 ReLU has no derivative; we take the right-hand one, 0, like most libraries.
@@ -105,6 +105,39 @@ pub fn sigmoid_in_place(v: &mut [f64]) {
 #[target_feature(enable = "avx2")]
 unsafe fn sigmoid_in_place_avx2(v: &mut [f64]) {
     v.iter_mut().for_each(|z| *z = sigmoid(*z));
+}
+
+/// tanh z = (1 − e)/(1 + e) with e = e^{−2|z|} ≤ 1, and the sign of z: finite for any z,
+/// within 3e-16 of the exact value (tests hold it to the standard library's), and free of
+/// branches so that loops over it vectorise (the standard library's tanh is a scalar call
+/// with branches, and was most of a small network's forward pass). NaN stays NaN.
+#[inline]
+pub fn tanh(z: f64) -> f64 {
+    let e = exp_non_positive(-2.0 * z.abs());
+    let t = ((1.0 - e) / (1.0 + e)).copysign(z);
+    if z.is_nan() {
+        z
+    } else {
+        t
+    }
+}
+
+/// tanh z for every z of a buffer, in place: the same numbers as `tanh` one at a time, four at
+/// a time where the CPU has AVX2.
+pub fn tanh_in_place(v: &mut [f64]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has just been checked for the feature the function is built with.
+        unsafe { tanh_in_place_avx2(v) };
+        return;
+    }
+    v.iter_mut().for_each(|z| *z = tanh(*z));
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn tanh_in_place_avx2(v: &mut [f64]) {
+    v.iter_mut().for_each(|z| *z = tanh(*z));
 }
 
 /// e^x for x ≤ 0, within a few units in the last place of the exact value (tests hold it to
@@ -178,6 +211,38 @@ impl FromStr for Activation {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tanh_agrees_with_the_standard_library_and_a_buffer_with_the_scalar_tanh() {
+        let zs: Vec<f64> = (-4000..4000)
+            .map(|i| i as f64 * 0.0173)
+            .chain((-300..300).map(|i| i as f64 * 1e-9))
+            .chain([
+                0.0, -0.0, 1e-300, -1e-300, 19.0, -19.0, 400.0, 1e300, -1e300,
+            ])
+            .chain([f64::INFINITY, f64::NEG_INFINITY])
+            .collect();
+        for &z in &zs {
+            let (got, want) = (tanh(z), z.tanh());
+            assert!(
+                (got - want).abs() <= 3e-16,
+                "tanh({z}) = {got}, std says {want}"
+            );
+            assert_eq!(
+                got.is_sign_negative(),
+                want.is_sign_negative(),
+                "sign of tanh({z})"
+            );
+        }
+        assert!(tanh(f64::NAN).is_nan());
+        for len in [0, 1, 3, 4, 5, 7, 8, 9, zs.len()] {
+            let mut v = zs[..len].to_vec();
+            tanh_in_place(&mut v);
+            for (got, &z) in v.iter().zip(&zs) {
+                assert_eq!(got.to_bits(), tanh(z).to_bits(), "tanh({z})");
+            }
+        }
+    }
 
     #[test]
     fn sigmoid_over_a_buffer_is_bit_for_bit_the_scalar_sigmoid() {

@@ -309,7 +309,7 @@ fn all_finite(v: &[f64]) -> bool {
 pub(crate) fn apply_in_place(act: Activation, v: &mut [f64]) {
     match act {
         Activation::Sigmoid => crate::activation::sigmoid_in_place(v),
-        Activation::Tanh => v.iter_mut().for_each(|z| *z = z.tanh()),
+        Activation::Tanh => crate::activation::tanh_in_place(v),
         Activation::Relu => v.iter_mut().for_each(|z| *z = z.max(0.0)),
         Activation::Linear => {}
     }
