@@ -87,30 +87,23 @@ pub fn sigmoid(z: f64) -> f64 {
     }
 }
 
-/// σ(z) for every z of a buffer, in place: the same numbers as `sigmoid` one at a time (the
-/// same operations in the same order), four at a time where the CPU has AVX2.
+/// σ(z) for every z of a buffer, in place: the same numbers as `sigmoid` one at a time.
+///
+/// (An AVX2 build of this loop was tried: the compiler kept it scalar, `vdivsd` and all, so it
+/// is not kept.)
 pub fn sigmoid_in_place(v: &mut [f64]) {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU has just been checked for the feature the function is built with.
-        unsafe { sigmoid_in_place_avx2(v) };
-        return;
-    }
     v.iter_mut().for_each(|z| *z = sigmoid(*z));
 }
 
-/// The loop compiled with 256-bit vectors (no fused multiply-adds: Rust never fuses on its
-/// own, so every result is bit for bit the scalar one).
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn sigmoid_in_place_avx2(v: &mut [f64]) {
-    v.iter_mut().for_each(|z| *z = sigmoid(*z));
+/// tanh z for every z of a buffer, in place: the same numbers as `tanh` one at a time.
+pub fn tanh_in_place(v: &mut [f64]) {
+    v.iter_mut().for_each(|z| *z = tanh(*z));
 }
 
 /// tanh z = (1 − e)/(1 + e) with e = e^{−2|z|} ≤ 1, and the sign of z: finite for any z,
-/// within 3e-16 of the exact value (tests hold it to the standard library's), and free of
-/// branches so that loops over it vectorise (the standard library's tanh is a scalar call
-/// with branches, and was most of a small network's forward pass). NaN stays NaN.
+/// within 3e-16 of the exact value (tests hold it to the standard library's), without the
+/// standard library's branches and its call into libm (which were most of a small network's
+/// forward pass with tanh, and whose code left the wasm with them). NaN stays NaN.
 #[inline]
 pub fn tanh(z: f64) -> f64 {
     let e = exp_non_positive(-2.0 * z.abs());
@@ -120,24 +113,6 @@ pub fn tanh(z: f64) -> f64 {
     } else {
         t
     }
-}
-
-/// tanh z for every z of a buffer, in place: the same numbers as `tanh` one at a time, four at
-/// a time where the CPU has AVX2.
-pub fn tanh_in_place(v: &mut [f64]) {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU has just been checked for the feature the function is built with.
-        unsafe { tanh_in_place_avx2(v) };
-        return;
-    }
-    v.iter_mut().for_each(|z| *z = tanh(*z));
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn tanh_in_place_avx2(v: &mut [f64]) {
-    v.iter_mut().for_each(|z| *z = tanh(*z));
 }
 
 /// e^x for x ≤ 0, within a few units in the last place of the exact value (tests hold it to
