@@ -63,7 +63,9 @@ export function createAnatomy(root, { onSelect, onContinue }) {
 
   function buildChips(state) {
     const m = state.last ? state.last.m : 0;
-    const key = `${m}|${state.step}|${document.documentElement.lang}`;
+    // The chips depend on m and the language only: rebuilt for each step, they were new DOM
+    // (and a restyle) every time Play redrew this panel, and a focused chip lost its focus.
+    const key = `${m}|${document.documentElement.lang}`;
     if (key === chipKey) return;
     chipKey = key;
     order = ['probe', ...(m ? ['mean', ...Array.from({ length: m }, (_, i) => i)] : [])];

@@ -26,7 +26,9 @@ export function outputs(net) {
 /** backprop for the probe on the drawn network: z, a, δ, ∂C/∂b, ∂C/∂w, cost. */
 export function probeBackprop(state) {
   const net = state.viewNet;
-  const y = target(state.probe.label, outputs(net));
+  // Play asks every frame: the output count from viewParams (viewNet's toJSON) when it is
+  // there, rather than from the network's sizes through wasm.
+  const y = target(state.probe.label, state.viewParams?.sizes.at(-1) ?? outputs(net));
   return { ...net.backprop(state.probe.x, y), y: Array.from(y) };
 }
 

@@ -30,11 +30,15 @@ export function createMessages(root, { onDismiss }) {
   const text = root.querySelector('.message-text');
   root.querySelector('.message-close').addEventListener('click', () => onDismiss());
   return {
+    // Runs after every change of the state (every frame while Play runs): each is set only
+    // when it differs, since setting a text or attribute to the value it has still restyles.
     render(state) {
       const msg = state.message;
-      root.hidden = !msg;
-      text.textContent = msg ? msg.text : '';
-      root.dataset.kind = msg ? msg.kind : '';
+      if (root.hidden !== !msg) root.hidden = !msg;
+      const words = msg ? msg.text : '';
+      if (text.textContent !== words) text.textContent = words;
+      const kind = msg ? msg.kind : '';
+      if (root.dataset.kind !== kind) root.dataset.kind = kind;
     },
   };
 }
