@@ -63,8 +63,6 @@ export function createAnatomy(root, { onSelect, onContinue }) {
 
   function buildChips(state) {
     const m = state.last ? state.last.m : 0;
-    // The chips depend on m and the language only: rebuilt for each step, they were new DOM
-    // (and a restyle) every time Play redrew this panel, and a focused chip lost its focus.
     const key = `${m}|${document.documentElement.lang}`;
     if (key === chipKey) return;
     chipKey = key;

@@ -30,15 +30,12 @@ export function createMessages(root, { onDismiss }) {
   const text = root.querySelector('.message-text');
   root.querySelector('.message-close').addEventListener('click', () => onDismiss());
   return {
-    // Runs after every change of the state (every frame while Play runs): each is set only
-    // when it differs, since setting a text or attribute to the value it has still restyles.
-    render(state) {
-      const msg = state.message;
-      if (root.hidden !== !msg) root.hidden = !msg;
-      const words = msg ? msg.text : '';
-      if (text.textContent !== words) text.textContent = words;
-      const kind = msg ? msg.kind : '';
-      if (root.dataset.kind !== kind) root.dataset.kind = kind;
+    // Set only on change: Play renders this every frame.
+    render({ message: msg }) {
+      const put = (o, k, v) => o[k] !== v && (o[k] = v);
+      put(root, 'hidden', !msg);
+      put(text, 'textContent', msg ? msg.text : '');
+      put(root.dataset, 'kind', msg ? msg.kind : '');
     },
   };
 }

@@ -78,11 +78,7 @@ export function createTrainer(store) {
     state.last?.release?.();
   }
 
-  /**
-   * Accuracy and cost now, appended to the history the charts draw (thinned when long). The
-   * history is appended to in place (Play measures every frame: a copy of up to 1,200 entries
-   * each time was garbage for the collector) and set again, so its readers redraw.
-   */
+  /** Accuracy and cost now, appended (in place) to the history the charts draw (thinned when long). */
   function measure(net, data, step, history) {
     const accuracy = evaluate(net, data);
     let next = history;
