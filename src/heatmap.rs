@@ -73,18 +73,22 @@ fn fill(net: &Network, res: usize, bounds: Bounds, out: &mut [f32]) {
     each_tile(net, res, bounds, |neuron, cell, count, tile| {
         for j in 0..tile.neurons {
             let image = &mut out[(neuron + j) * cells + cell..][..count];
-            let (whole, part) = image.as_chunks_mut::<CELLS>();
             let mut src = tile.blocks(j);
-            // Four at a time in vectors (the same rounding as `as f32`), the tile's last
-            // block, when the row ends inside it, one by one.
-            for (dst, src) in whole.iter_mut().zip(&mut src) {
-                let (lo, hi) = src.split_at(2);
+            // Four at a time in vectors (the same rounding as `as f32`), each store writing
+            // two numbers past its four that the next block's store replaces, so while there
+            // is room for them; the rest one by one.
+            let mut at = 0;
+            while at + CELLS + 2 <= count {
+                let Some(block) = src.next() else { break };
+                let (lo, hi) = block.split_at(2);
+                let dst: &mut [f32; CELLS + 2] = (&mut image[at..at + CELLS + 2])
+                    .try_into()
+                    .expect("six numbers");
                 Pair::load(lo).store_f32(Pair::load(hi), dst);
+                at += CELLS;
             }
-            if let Some(src) = src.next() {
-                for (d, &s) in part.iter_mut().zip(src) {
-                    *d = s as f32;
-                }
+            for (d, &s) in image[at..].iter_mut().zip(src.flatten()) {
+                *d = s as f32;
             }
         }
     });
@@ -419,16 +423,25 @@ impl Pair {
         // SAFETY: `d` is 16 writable bytes, borrowed exclusively; wasm stores need no alignment.
         unsafe { core::arch::wasm32::v128_store(d.as_mut_ptr().cast(), self.0) }
     }
-    /// This pair and `hi` rounded to f32, into the four numbers of `d`.
+    /// This pair and `hi` rounded to f32, into the first four numbers of `d`; the last two
+    /// are overwritten (with zeros). Each pair is rounded by one f32x4.demote_f64x2_zero and
+    /// stored whole, zeros and all: written any other way (one shuffle of the two, or a
+    /// store of each one's low half), LLVM turns the demotes into four scalar conversions
+    /// and lane inserts, which were an eighth of the heatmap's instructions in V8.
     #[inline(always)]
-    fn store_f32(self, hi: Pair, d: &mut [f32; 4]) {
-        use core::arch::wasm32::{f32x4_demote_f64x2_zero, i32x4_shuffle, v128_store};
+    fn store_f32(self, hi: Pair, d: &mut [f32; 6]) {
+        use core::arch::wasm32::{f32x4_demote_f64x2_zero, v128_store};
         let (lo, hi) = (
             f32x4_demote_f64x2_zero(self.0),
             f32x4_demote_f64x2_zero(hi.0),
         );
-        // SAFETY: `d` is 16 writable bytes, borrowed exclusively; wasm stores need no alignment.
-        unsafe { v128_store(d.as_mut_ptr().cast(), i32x4_shuffle::<0, 1, 4, 5>(lo, hi)) }
+        let d = d.as_mut_ptr();
+        // SAFETY: `d` is 24 writable bytes, borrowed exclusively, so d[0..4] and d[2..6] are
+        // 16 each; wasm stores need no alignment.
+        unsafe {
+            v128_store(d.cast(), lo);
+            v128_store(d.add(2).cast(), hi);
+        }
     }
     #[inline(always)]
     fn mul(self, o: Pair) -> Pair {
@@ -459,8 +472,8 @@ impl Pair {
         d[..2].copy_from_slice(&self.0);
     }
     #[inline(always)]
-    fn store_f32(self, hi: Pair, d: &mut [f32; 4]) {
-        *d = [self.0[0], self.0[1], hi.0[0], hi.0[1]].map(|v| v as f32);
+    fn store_f32(self, hi: Pair, d: &mut [f32; 6]) {
+        *d = [self.0[0], self.0[1], hi.0[0], hi.0[1], 0.0, 0.0].map(|v| v as f32);
     }
     #[inline(always)]
     fn mul(self, o: Pair) -> Pair {

@@ -63,7 +63,7 @@ export function createAnatomy(root, { onSelect, onContinue }) {
 
   function buildChips(state) {
     const m = state.last ? state.last.m : 0;
-    const key = `${m}|${state.step}|${document.documentElement.lang}`;
+    const key = `${m}|${document.documentElement.lang}`;
     if (key === chipKey) return;
     chipKey = key;
     order = ['probe', ...(m ? ['mean', ...Array.from({ length: m }, (_, i) => i)] : [])];

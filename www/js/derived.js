@@ -18,22 +18,20 @@ export function probeLabel(state, x) {
   return label;
 }
 
-export function outputs(net) {
-  const sizes = net.sizes;
-  return sizes[sizes.length - 1];
-}
+/** Output neurons of the drawn network. */
+const outputs = (state) => state.viewParams.sizes.at(-1);
 
 /** backprop for the probe on the drawn network: z, a, δ, ∂C/∂b, ∂C/∂w, cost. */
 export function probeBackprop(state) {
   const net = state.viewNet;
-  const y = target(state.probe.label, outputs(net));
+  const y = target(state.probe.label, outputs(state));
   return { ...net.backprop(state.probe.x, y), y: Array.from(y) };
 }
 
 /** The gradient check for the probe, or null when it is off. */
 export function gradientCheck(state) {
   if (!state.gradCheck) return null;
-  const y = target(state.probe.label, outputs(state.viewNet));
+  const y = target(state.probe.label, outputs(state));
   return state.viewNet.gradientCheck(state.probe.x, y, 1e-5);
 }
 

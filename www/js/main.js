@@ -84,7 +84,7 @@ let wasmMemory = null;
 /** Recomputes derived numbers when what they depend on changed (before any view draws). */
 function derive(state, changed) {
   if (state.viewNet && (changed.has('viewParams') || changed.has('viewNet') || !state.heatmap)) {
-    const sizes = Array.from(state.viewNet.sizes);
+    const sizes = state.viewParams.sizes;
     const neurons = sizes.slice(1).reduce((s, n) => s + n, 0);
     const res = heatmapRes(neurons);
     if (heatmapGrid.length !== neurons * res * res) heatmapGrid = new Float32Array(neurons * res * res);

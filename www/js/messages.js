@@ -30,11 +30,12 @@ export function createMessages(root, { onDismiss }) {
   const text = root.querySelector('.message-text');
   root.querySelector('.message-close').addEventListener('click', () => onDismiss());
   return {
-    render(state) {
-      const msg = state.message;
-      root.hidden = !msg;
-      text.textContent = msg ? msg.text : '';
-      root.dataset.kind = msg ? msg.kind : '';
+    // Set only on change: Play renders this every frame.
+    render({ message: msg }) {
+      const put = (o, k, v) => o[k] !== v && (o[k] = v);
+      put(root, 'hidden', !msg);
+      put(text, 'textContent', msg ? msg.text : '');
+      put(root.dataset, 'kind', msg ? msg.kind : '');
     },
   };
 }

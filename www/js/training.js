@@ -78,10 +78,11 @@ export function createTrainer(store) {
     state.last?.release?.();
   }
 
-  /** Accuracy and cost now, appended to the history the charts draw (thinned when long). */
+  /** Accuracy and cost now, appended (in place) to the history the charts draw (thinned when long). */
   function measure(net, data, step, history) {
     const accuracy = evaluate(net, data);
-    let next = [...history, { step, train: accuracy.train, test: accuracy.test }];
+    let next = history;
+    next.push({ step, train: accuracy.train, test: accuracy.test });
     if (next.length > 1200) next = next.filter((_, i) => i % 2 === 0 || i === next.length - 1);
     return { accuracy, history: next };
   }
