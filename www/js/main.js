@@ -10,7 +10,7 @@
 // links still fetch every module at once, the first drawing's ones first: the browser sends
 // at most six requests to a server at a time, so each module fewer on that path counts.
 
-import init from '../pkg/nndl_backprop.js';
+import { core } from './core.js';
 import { gradientCheck, probeBackprop, probeLabel } from './derived.js';
 import { timed, timings } from './frame-timing.js';
 import { applyLanguage, initialLanguage, t } from './i18n.js';
@@ -19,14 +19,6 @@ import { createMessages, messageFor } from './messages.js';
 import { createNetworkView } from './network-view.js';
 import { DEFAULT_SETTINGS, createStore } from './state.js';
 import { createTrainer } from './training.js';
-
-/**
- * The wasm core, instantiated (resolves to its exports, `memory` among them). It starts as
- * this module runs, before main(), and compiles while the page sets up. The 2-D page takes the
- * core without the digits trainer, which it never uses (scripts/build.sh builds it beside the
- * full module and checks that this one glue drives both).
- */
-const core = init({ module_or_path: new URL('../pkg/nndl_backprop_2d.wasm', import.meta.url) });
 
 /** What the page needs once the network is drawn (see above), imported then. */
 const laterModules = () =>
