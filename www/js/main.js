@@ -69,13 +69,19 @@ const heatmapRes = (neurons) => Math.max(50, Math.min(100, Math.floor(Math.sqrt(
 const PLANE = Object.freeze({ xMin: -1, xMax: 1, yMin: -1, yMax: 1 });
 /** The heatmap's numbers: heatmapInto rewrites this one array, so no new 1 MB array per frame. */
 let heatmapGrid = new Float32Array(0);
+/**
+ * Whether anything on the page shows the heatmap: the network view when its maps are switched
+ * on, and the input plane, which is built only after the network's first drawing (so that
+ * drawing does not wait for every neuron's map).
+ */
+let planeBuilt = false;
 
 /** The wasm module's memory, read (never kept as a view) by window.__app.wasmMemoryBytes. */
 let wasmMemory = null;
 
 /** Recomputes derived numbers when what they depend on changed (before any view draws). */
 function derive(state, changed) {
-  if (state.viewNet && (changed.has('viewParams') || changed.has('viewNet') || !state.heatmap)) {
+  if (state.viewNet && (planeBuilt || state.showMaps) && (changed.has('viewParams') || changed.has('viewNet') || !state.heatmap)) {
     const sizes = Array.from(state.viewNet.sizes);
     const neurons = sizes.slice(1).reduce((s, n) => s + n, 0);
     const res = heatmapRes(neurons);
@@ -223,7 +229,9 @@ async function main() {
     settingsPanel.createSettingsPanel($('settings'), { configure: actions.configure }),
     charts.createCharts($('charts')),
   ];
-  // They draw at the next batch (the one `ready` below starts), in full.
+  // They draw at the next batch (the one `ready` below starts), in full, after derive has
+  // computed the heatmap for the plane.
+  planeBuilt = true;
   for (const v of views) connect(v, { late: true });
   applyLanguage(document.documentElement.lang === 'en' ? 'en' : 'zh');
   store.set({ ready: true });
