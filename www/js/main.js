@@ -1,3 +1,4 @@
+//# allFunctionsCalledOnLoad
 // Wires the page together: loads the wasm core, creates the one store, the trainer and the
 // animator, connects every view to the store (after refreshing the probe's derived numbers),
 // and exposes a read-only window.__app for tests. Nothing is drawn here.
