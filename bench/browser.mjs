@@ -368,6 +368,21 @@ function loadLinks(critical) {
 }
 
 /**
+ * Makes the page's viewport 1280 × 900 CSS pixels, as the Playwright contexts' (a headless
+ * window's size includes the browser's own toolbars), before the page loads: asked on
+ * about:blank, so nothing runs during the load.
+ */
+async function fitViewport(browser, targetId, sessionId) {
+  const size = async () =>
+    (await browser.send('Runtime.evaluate', { expression: '[innerWidth, innerHeight, outerWidth, outerHeight]', returnByValue: true }, sessionId)).result.value;
+  const [w, h, ow, oh] = await size();
+  const { windowId } = await browser.send('Browser.getWindowForTarget', { targetId });
+  await browser.send('Browser.setWindowBounds', { windowId, bounds: { width: 1280 + ow - w, height: 900 + oh - h } });
+  const [w2, h2] = await size();
+  if (w2 !== 1280 || h2 !== 900) throw new Error(`the reader's viewport is ${w2} × ${h2}, not 1280 × 900`);
+}
+
+/**
  * Navigation → first drawn network as a reader gets it, `rounds` cold loads per server
  * (alternating): each in a fresh browser context whose page, about:blank with its renderer
  * already running (as a browser keeps a spare one), is navigated to the page. No DevTools
@@ -385,8 +400,9 @@ async function readerDraws(servers, rounds) {
       for (let k = 0; k < servers.length; k++) {
         const r = (k + i) % servers.length; // who goes first changes each round
         const { browserContextId } = await browser.send('Target.createBrowserContext');
-        const { targetId } = await browser.send('Target.createTarget', { url: 'about:blank', browserContextId });
+        const { targetId } = await browser.send('Target.createTarget', { url: 'about:blank', browserContextId, newWindow: true });
         const { sessionId } = await browser.send('Target.attachToTarget', { targetId, flatten: true });
+        await fitViewport(browser, targetId, sessionId);
         await pause(300);
         await browser.send('Page.navigate', { url: servers[r].url }, sessionId);
         await pause(1500);
