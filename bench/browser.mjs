@@ -368,6 +368,15 @@ function loadLinks(critical) {
 }
 
 /**
+ * How long a new browser context's window is left to settle before the page is loaded in it.
+ * Headless Chromium opens a window per context, with the browser's own toolbar drawn by a
+ * WebUI renderer; in the first second or so that renderer takes 250–450 ms of CPU (trace), which
+ * on two shared cores landed on the page's load (a reader's browser has its window up already:
+ * loads after a 3 s pause drew at 542 ms against 686 ms after 0.3 s, medians of 7, load 10).
+ */
+const SETTLE_MS = 2000;
+
+/**
  * Makes the page's viewport 1280 × 900 CSS pixels, as the Playwright contexts' (a headless
  * window's size includes the browser's own toolbars), before the page loads: asked on
  * about:blank, so nothing runs during the load.
@@ -385,7 +394,8 @@ async function fitViewport(browser, targetId, sessionId) {
 /**
  * Navigation → first drawn network as a reader gets it, `rounds` cold loads per server
  * (alternating): each in a fresh browser context whose page, about:blank with its renderer
- * already running (as a browser keeps a spare one), is navigated to the page. No DevTools
+ * already running (as a browser keeps a spare one) and its window settled (SETTLE_MS), is
+ * navigated to the page. No DevTools
  * domain is enabled while it loads, and the page is asked nothing until well after a usual
  * load has drawn (so the painted frame is not timed here: that needs a script of ours in the
  * page, which needs the Page domain). Per server: { times, links }.
@@ -403,7 +413,7 @@ async function readerDraws(servers, rounds) {
         const { targetId } = await browser.send('Target.createTarget', { url: 'about:blank', browserContextId, newWindow: true });
         const { sessionId } = await browser.send('Target.attachToTarget', { targetId, flatten: true });
         await fitViewport(browser, targetId, sessionId);
-        await pause(300);
+        await pause(SETTLE_MS);
         await browser.send('Page.navigate', { url: servers[r].url }, sessionId);
         await pause(1500);
         let links = null;
@@ -427,7 +437,8 @@ async function readerDraws(servers, rounds) {
 
 /**
  * Navigation → first drawn network through Playwright, `rounds` cold loads per server (a fresh
- * context each; `node scripts/serve.mjs` in its own process, no request interception), and as
+ * context each, settled (SETTLE_MS); `node scripts/serve.mjs` in its own process, no request
+ * interception), and as
  * many traced, for the page's main-thread CPU. Playwright instruments the page while it loads
  * (see plainChromium), which readerDraws does not: these figures compare with the earlier
  * sessions'. With several servers (this tree and others, e.g. a checkout of main), their loads
@@ -443,6 +454,7 @@ async function firstDraws(h, servers, rounds) {
       const context = await h.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', serviceWorkers: 'block' });
       if (!traced) await context.addInitScript(notePaintAfterDrawn);
       const page = await context.newPage();
+      await page.waitForTimeout(SETTLE_MS);
       const file = join(tmpdir(), `nndl-first-draw-${process.pid}.json`);
       if (traced) await h.browser.startTracing(page, { path: file, categories: ['toplevel', 'blink.user_timing'] });
       await page.goto(servers[r].url);
