@@ -87,7 +87,12 @@ fi
 mkdir -p "$OUT_DIR"
 # The glue without the /** … */ blocks wasm-bindgen copies from the Rust doc comments (a
 # quarter of its gzip size): the Rust source and DESIGN.md are where the API is documented.
-perl -0pe 's{^[ \t]*/\*\*.*?\*/\n}{}gms' "$PKG_BUILD/full/nndl_backprop.js" >"$GLUE_JS"
+# Its first line asks V8 to compile its functions while it streams in, off the main thread
+# (the page calls most of them before its first drawing; see BENCHMARKS.md, "The load").
+{
+  echo '//# allFunctionsCalledOnLoad'
+  perl -0pe 's{^[ \t]*/\*\*.*?\*/\n}{}gms' "$PKG_BUILD/full/nndl_backprop.js"
+} >"$GLUE_JS"
 cp "$PKG_BUILD/full/nndl_backprop_bg.wasm" "$BG_WASM"
 cp "$PKG_BUILD/2d/nndl_backprop_bg.wasm" "$WASM_2D"
 

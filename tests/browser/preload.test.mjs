@@ -78,3 +78,37 @@ test('the preloaded wasm and modules are the ones the page then uses (no second 
   assert.deepEqual(warnings, [], 'the browser used every preload');
   h.assertClean();
 });
+
+test('the wasm core starts from its own async module script, before main.js\'s imports are all in', async () => {
+  // index.html runs js/core.js by itself; main.js imports the same module instance.
+  const source = html();
+  const asyncCore = source.indexOf('<script type="module" async src="js/core.js"></script>');
+  assert.ok(asyncCore > 0 && asyncCore < source.indexOf('<script type="module" src="js/main.js"></script>'),
+    'index.html runs js/core.js as an async module script, before main.js');
+  assert.ok(importGraph('js/main.js', { dynamic: false }).has('js/core.js'), 'main.js imports core.js statically');
+  // Hold back one module main.js waits for: the core must be on its way without it.
+  const page = await h.newPage();
+  await page.addInitScript(() => {
+    const streaming = WebAssembly.instantiateStreaming;
+    WebAssembly.instantiateStreaming = (...args) => {
+      window.__coreStartedAt ??= performance.now();
+      return streaming.apply(WebAssembly, args);
+    };
+  });
+  let released = 0;
+  await page.route('**/js/training.js', async (route) => {
+    await new Promise((r) => setTimeout(r, 1500));
+    released = Date.now();
+    await route.continue();
+  });
+  await page.goto(h.url);
+  await page.waitForFunction(() => window.__app?.ready === true, null, { timeout: 20_000 });
+  const t = await page.evaluate(() => ({
+    core: window.__coreStartedAt,
+    training: performance.getEntriesByType('resource').find((e) => e.name.endsWith('/js/training.js')).responseEnd,
+  }));
+  assert.ok(released > 0, 'training.js went through the delayed route');
+  // Without the async script the core would start only once main.js runs, after training.js.
+  assert.ok(t.core < t.training, `the wasm started at ${t.core.toFixed(0)} ms, training.js arrived at ${t.training.toFixed(0)} ms`);
+  h.assertClean();
+});

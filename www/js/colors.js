@@ -1,3 +1,4 @@
+//# allFunctionsCalledOnLoad
 // The page's three colour scales, used by every view and legend so a colour means one thing:
 // activation a (sequential, dark → bright, colour-blind safe), weight/bias sign and size
 // (diverging: vermilion < 0, neutral grey near 0, teal > 0), and gradient size (magenta).

@@ -1,3 +1,4 @@
+//# allFunctionsCalledOnLoad
 // Numbers the views show that are computed from the state rather than stored: the probe's
 // backprop on the drawn network, the gradient check, and the a/δ/∇w of whatever the network
 // view is showing (the probe, one example of the last mini-batch, or the batch mean).

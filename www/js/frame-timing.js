@@ -1,3 +1,4 @@
+//# allFunctionsCalledOnLoad
 // How long each part of a frame took, kept for the browser benchmark (bench/browser.mjs) and
 // read through window.__app.timings. Always on: two performance.now() calls per timed part,
 // and a fixed-size ring per part, so a long Play session never grows it.

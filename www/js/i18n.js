@@ -1,3 +1,4 @@
+//# allFunctionsCalledOnLoad
 // Every word the page shows, in English and 简体中文, in one table; t() looks a key up.
 // Chinese terms follow the book's translation (权重, 偏移量, 激活值, 加权输入, 误差 δ, …).
 // Static labels carry data-i18n="key" and are refreshed by applyLanguage().

@@ -1,3 +1,4 @@
+//# allFunctionsCalledOnLoad
 // Wires the page together: loads the wasm core, creates the one store, the trainer and the
 // animator, connects every view to the store (after refreshing the probe's derived numbers),
 // and exposes a read-only window.__app for tests. Nothing is drawn here.
@@ -10,7 +11,7 @@
 // links still fetch every module at once, the first drawing's ones first: the browser sends
 // at most six requests to a server at a time, so each module fewer on that path counts.
 
-import init from '../pkg/nndl_backprop.js';
+import { core } from './core.js';
 import { gradientCheck, probeBackprop, probeLabel } from './derived.js';
 import { timed, timings } from './frame-timing.js';
 import { applyLanguage, initialLanguage, t } from './i18n.js';
@@ -19,14 +20,6 @@ import { createMessages, messageFor } from './messages.js';
 import { createNetworkView } from './network-view.js';
 import { DEFAULT_SETTINGS, createStore } from './state.js';
 import { createTrainer } from './training.js';
-
-/**
- * The wasm core, instantiated (resolves to its exports, `memory` among them). It starts as
- * this module runs, before main(), and compiles while the page sets up. The 2-D page takes the
- * core without the digits trainer, which it never uses (scripts/build.sh builds it beside the
- * full module and checks that this one glue drives both).
- */
-const core = init({ module_or_path: new URL('../pkg/nndl_backprop_2d.wasm', import.meta.url) });
 
 /** What the page needs once the network is drawn (see above), imported then. */
 const laterModules = () =>
@@ -77,13 +70,19 @@ const heatmapRes = (neurons) => Math.max(50, Math.min(100, Math.floor(Math.sqrt(
 const PLANE = Object.freeze({ xMin: -1, xMax: 1, yMin: -1, yMax: 1 });
 /** The heatmap's numbers: heatmapInto rewrites this one array, so no new 1 MB array per frame. */
 let heatmapGrid = new Float32Array(0);
+/**
+ * Whether anything on the page shows the heatmap: the network view when its maps are switched
+ * on, and the input plane, which is built only after the network's first drawing (so that
+ * drawing does not wait for every neuron's map).
+ */
+let planeBuilt = false;
 
 /** The wasm module's memory, read (never kept as a view) by window.__app.wasmMemoryBytes. */
 let wasmMemory = null;
 
 /** Recomputes derived numbers when what they depend on changed (before any view draws). */
 function derive(state, changed) {
-  if (state.viewNet && (changed.has('viewParams') || changed.has('viewNet') || !state.heatmap)) {
+  if (state.viewNet && (planeBuilt || state.showMaps) && (changed.has('viewParams') || changed.has('viewNet') || !state.heatmap)) {
     const sizes = state.viewParams.sizes;
     const neurons = sizes.slice(1).reduce((s, n) => s + n, 0);
     const res = heatmapRes(neurons);
@@ -231,7 +230,9 @@ async function main() {
     settingsPanel.createSettingsPanel($('settings'), { configure: actions.configure }),
     charts.createCharts($('charts')),
   ];
-  // They draw at the next batch (the one `ready` below starts), in full.
+  // They draw at the next batch (the one `ready` below starts), in full, after derive has
+  // computed the heatmap for the plane.
+  planeBuilt = true;
   for (const v of views) connect(v, { late: true });
   applyLanguage(document.documentElement.lang === 'en' ? 'en' : 'zh');
   store.set({ ready: true });

@@ -1,3 +1,4 @@
+//# allFunctionsCalledOnLoad
 // Element sizes without forcing a layout every frame: a ResizeObserver keeps each observed
 // element's content size, and views read it from here instead of getBoundingClientRect.
 

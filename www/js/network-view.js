@@ -1,3 +1,4 @@
+//# allFunctionsCalledOnLoad
 // The network: neurons filled by a^l_j with a bias ring, edges coloured by w^l_jk, and, during
 // a step, the forward flow, δ halos and ∂C/∂w glows of the current phase. The edges and their
 // glows are painted on a canvas under the SVG (one stroke each, so a redraw with every weight

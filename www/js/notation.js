@@ -1,3 +1,4 @@
+//# allFunctionsCalledOnLoad
 // The book's notation as plain text (w³₂₄, δ³₂, a²₄) and number formatting.
 // JS arrays are 0-based and skip the input layer; the book is 1-based: weights[i][j][k] is
 // w^(i+2)_(j+1)(k+1). Every conversion between the two happens in this file.

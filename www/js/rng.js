@@ -1,3 +1,4 @@
+//# allFunctionsCalledOnLoad
 // A tiny seeded PRNG (mulberry32), so the same seed gives the same batches in every browser;
 // the tests draw their reproducible junk from it too. Not for anything that needs real randomness.
 export function rng(seed) {

@@ -1,3 +1,4 @@
+//# allFunctionsCalledOnLoad
 // The one place the page's state lives, and the once-per-frame redraw that follows a change.
 // Modules change state only through set(); views subscribe and redraw from what they read.
 // It holds no logic about networks or training (that is training.js).
