@@ -15,6 +15,7 @@ pub mod kernels;
 pub mod limits;
 pub mod mnist;
 pub mod network;
+pub mod small;
 pub mod trace;
 pub mod train;
 pub mod workspace;
