@@ -418,7 +418,8 @@ fn store_rows<const NV: usize>(acc: &[V2; NV], rows: usize, out: &mut [f64], mut
         } else if 2 * v < rows {
             let x = acc.first();
             out[2 * v] = x;
-            chk = chk.add(V2::splat(x - x));
+            let x = V2::splat(x);
+            chk = chk.add(x.sub(x));
         }
     }
     chk
