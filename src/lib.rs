@@ -15,7 +15,6 @@ pub mod kernels;
 pub mod limits;
 pub mod mnist;
 pub mod network;
-pub mod small;
 pub mod trace;
 pub mod train;
 pub mod workspace;

@@ -31,8 +31,6 @@ pub struct Workspace {
     new_w: Vec<DMatrix<f64>>,
     new_b: Vec<DVector<f64>>,
     y: Vec<f64>,
-    /// The buffers of the small-shape path (`crate::small`), which takes every layer ≤ 16.
-    small: crate::small::Small,
 }
 
 impl Workspace {
@@ -144,9 +142,6 @@ impl Workspace {
         lambda: f64,
         n: usize,
     ) -> Result<f64> {
-        if crate::small::fits(&net.sizes) {
-            return self.small.step(net, batch, eta, lambda, n);
-        }
         self.prepare(&net.sizes, batch.len());
         let (n_in, n_out) = (net.sizes[0], net.sizes[net.sizes.len() - 1]);
         for (c, e) in batch.enumerate() {
