@@ -595,3 +595,55 @@ fn a_step_on_a_held_dataset_reads_its_options_as_sgd_step_does() {
         assert_eq!(snapshot(&a), before);
     }
 }
+
+/// In wasm, σ and tanh over a buffer go two at a time in simd128: the same bits as the scalar
+/// functions, one value at a time, for every kind of z (both signs of 0, the exp's limits,
+/// ±∞, NaN) and for buffers of odd length.
+#[wasm_bindgen_test]
+fn sigmoid_and_tanh_over_a_buffer_are_bit_for_bit_the_scalar_ones() {
+    use nndl_backprop::activation::{sigmoid, sigmoid_in_place, tanh, tanh_in_place};
+    let zs: Vec<f64> = (-3000..3000)
+        .map(|i| i as f64 * 0.0231)
+        .chain((-50..50).map(|i| i as f64 * 1e-9))
+        .chain([
+            0.0,
+            -0.0,
+            1e-300,
+            -1e-300,
+            354.0,
+            -354.0,
+            354.5,
+            -354.5,
+            708.0,
+            -708.0,
+            708.5,
+            -708.5,
+            745.2,
+            -745.2,
+            1e300,
+            -1e300,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            -f64::NAN,
+        ])
+        .collect();
+    type Pair = (fn(&mut [f64]), fn(f64) -> f64, &'static str);
+    let kinds: [Pair; 2] = [
+        (sigmoid_in_place, sigmoid, "σ"),
+        (tanh_in_place, tanh, "tanh"),
+    ];
+    for (in_place, scalar, name) in kinds {
+        for len in [0, 1, 2, 3, 4, 5, zs.len() - 1, zs.len()] {
+            let mut v = zs[zs.len() - len..].to_vec();
+            in_place(&mut v);
+            for (got, &z) in v.iter().zip(&zs[zs.len() - len..]) {
+                assert_eq!(
+                    got.to_bits(),
+                    scalar(z).to_bits(),
+                    "{name}({z}), {len} values"
+                );
+            }
+        }
+    }
+}
