@@ -228,12 +228,15 @@ impl Workspace {
                 break;
             }
             // BP2: δ^{l−1} = ((w^l)^T δ^l) ⊙ σ′(z^{l−1}), with (w^l)^T copied out first so
-            // the product reads it by columns.
-            let w = &net.weights[i];
-            let w_t = &mut self.transposed[i - 1];
-            for (j, col) in w_t.chunks_exact_mut(n_prev).enumerate() {
-                for (k, t) in col.iter_mut().enumerate() {
-                    *t = w[(j, k)];
+            // the product reads it by columns. w^l is stored by columns (column k holds
+            // w^l_jk for every j), and (w^l)^T's column j holds w^l_jk for every k: column k of
+            // w^l goes to row k of (w^l)^T, through iterators (no index checks; indexing the
+            // matrix cost ≈ 19 instructions a number in V8).
+            let w = net.weights[i].as_slice();
+            let w_t = &mut self.transposed[i - 1][..n_l * n_prev];
+            for (k, w_col) in w.chunks_exact(n_l).enumerate() {
+                for (t, &w_jk) in w_t[k..].iter_mut().step_by(n_prev).zip(w_col) {
+                    *t = w_jk;
                 }
             }
             let (lower, upper) = self.deltas.split_at_mut(i);
