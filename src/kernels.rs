@@ -152,6 +152,103 @@ unsafe fn all_finite_avx2(v: &[f64]) -> bool {
     _mm256_movemask_pd(eq) == 0b1111 && rest == 0.0
 }
 
+/// Whether this machine runs the fused layer-1 pass of `train::sgd_epoch` (BP4 and the step
+/// for w^1 in chunks of columns, each chunk multiplied at once into the next mini-batch's
+/// inputs): natively with AVX2 + FMA. Elsewhere the epoch steps one mini-batch at a time.
+pub(crate) fn fused_pass_available() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// One chunk of the fused layer-1 pass (`fused_pass_available` must be true): BP4 and the
+/// step for columns k0 .. k1 of the new weights (`step_weights`, the same numbers), then
+/// those columns times rows k0 .. k1 of the next batch's inputs `x_next` (`cols` × m_next)
+/// added into z_next (`rows` × m_next), which starts from `b_next` repeated when k0 = 0 and
+/// from z_next itself afterwards: over all chunks in order, z_next = w_new·x_next + b_next
+/// with every sum taken k after k, as `weighted_input` takes it (the same bits). Columns from
+/// k1 on may be overwritten (spill of the last rows): the next chunk writes them. Returns
+/// whether the chunk's new weights are all finite.
+#[cfg(target_arch = "x86_64")]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn fused_chunk(
+    (rows, m, cols): (usize, usize, usize),
+    shrink: f64,
+    (w, d, a): (&[f64], &[f64], &[f64]),
+    w_new: &mut [f64],
+    (x_next, m_next): (&[f64], usize),
+    b_next: &[f64],
+    z_next: &mut [f64],
+    (k0, k1): (usize, usize),
+) -> bool {
+    assert!(fused_pass_available() && k0 <= k1 && k1 <= cols);
+    let w = &w[..rows * cols];
+    let w_new = &mut w_new[..rows * cols];
+    assert!(d.len() >= rows * m, "d holds rows × m numbers");
+    let a = &a[..cols * m];
+    let b_next = &b_next[..rows];
+    let z_next = &mut z_next[..rows * m_next];
+    if rows == 0 || k0 == k1 {
+        return true;
+    }
+    let update = Update {
+        rows,
+        m,
+        cols,
+        shrink,
+        w: w.as_ptr(),
+        d: d.as_ptr(),
+        d_len: d.len(),
+        a: a.as_ptr(),
+        w_new: w_new.as_mut_ptr(),
+    };
+    let x_next = &x_next[..cols * m_next];
+    // The product's A is w_new itself, read through the same pointer the step writes with.
+    let ops = Operands {
+        rows,
+        inner: cols,
+        cols: m_next,
+        a: update.w_new as *const f64,
+        b: x_next.as_ptr(),
+        b_inner: 1,
+        b_col: cols,
+    };
+    let start = if k0 == 0 {
+        Start::Column(b_next.as_ptr())
+    } else {
+        Start::Matrix(z_next.as_ptr())
+    };
+    // SAFETY: the CPU has both features (asserted); every pointer was checked against its
+    // slice, and the product reads only columns k0 .. k1 of w_new (plus, in the lanes it
+    // drops, the rows just past them), which the step has just written.
+    unsafe { fused_chunk_avx2(update, (k0, k1), ops, start, z_next.as_mut_ptr()) }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn fused_chunk_avx2(
+    u: Update,
+    (k0, k1): (usize, usize),
+    ops: Operands,
+    start: Start,
+    z: *mut f64,
+) -> bool {
+    let finite = if u.shrink == 1.0 {
+        update_tiles::<avx2::F64x4, false>(u, k0, k1)
+    } else {
+        update_tiles::<avx2::F64x4, true>(u, k0, k1)
+    };
+    if ops.cols > 0 {
+        chunk_blocks::<avx2::F64x4, 2, 6>(ops, start, z, k0, k1);
+    }
+    finite
+}
+
 /// Vectors of a column kept in registers by the wasm BP4: 8 (16 rows), with the broadcast, a
 /// product and the checks, fits the registers V8 gives to simd128 code.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
