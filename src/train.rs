@@ -97,24 +97,13 @@ pub fn sgd_epoch(
         crate::workspace::name_the_fault(net, &data[i], i)?;
     }
     let order = shuffled_order(data.len(), run.seed, run.epoch);
-    let batches: Vec<&[usize]> = order.chunks(run.mini_batch_size).collect();
     let mut cost = 0.0;
-    // Each step also prepares the next one's first layer where it can (`step_ahead`); the
-    // numbers are those of stepping the mini-batches one by one.
-    workspace.forget_ahead();
-    for (t, indices) in batches.iter().enumerate() {
-        let next = batches.get(t + 1).copied().unwrap_or(&[]);
-        let step = workspace.step_ahead(net, data, indices, next, run.eta, run.lambda, run.n);
-        match step {
-            Ok(c) => cost += c,
-            Err(e) => {
-                workspace.forget_ahead();
-                return Err(e);
-            }
-        }
+    let mut steps = 0;
+    for indices in order.chunks(run.mini_batch_size) {
+        cost += workspace.step_on_checked(net, data, indices, run.eta, run.lambda, run.n)?;
+        steps += 1;
     }
-    workspace.forget_ahead();
-    Ok((batches.len(), cost / batches.len() as f64))
+    Ok((steps, cost / steps as f64))
 }
 
 /// Mean cost and accuracy of a network over a data set.

@@ -14,14 +14,6 @@ use nalgebra::{DMatrix, DVector};
 /// Numbers after each δ buffer that the fused BP4 may read: one vector's worth.
 const DELTA_PAD: usize = 4;
 
-/// Inputs from which `step_ahead` fuses the first layer's BP4 with the next batch's eq. 25:
-/// below this w^2 is small enough to stay in L1 anyway.
-const FUSE_MIN_INPUTS: usize = 64;
-
-/// Columns of w^2 per chunk of the fused pass: 36 columns of 30 rows of w^2 and of the new
-/// w^2 (8.6 KB each) and of the two batches' inputs (2.9 KB each) stay in L1 together.
-const FUSE_CHUNK: usize = 36;
-
 /// Buffers for one network shape and one mini-batch size, column-major like nalgebra: column c
 /// of each per-layer buffer belongs to example c of the batch.
 #[derive(Clone, Debug, Default)]
@@ -39,12 +31,6 @@ pub struct Workspace {
     new_w: Vec<DMatrix<f64>>,
     new_b: Vec<DVector<f64>>,
     y: Vec<f64>,
-    /// The fused epoch pass (`step_ahead`): the next mini-batch's inputs, copied in during
-    /// this step, and its z^2 = w^2 x + b^2 under this step's new weights, computed while
-    /// BP4 writes them; `ahead_ready` when both belong to a step that was made.
-    ahead_x: Vec<f64>,
-    ahead_z: Vec<f64>,
-    ahead_ready: bool,
 }
 
 impl Workspace {
@@ -77,9 +63,6 @@ impl Workspace {
             .collect();
         self.new_b = sizes[1..].iter().map(|&n| DVector::zeros(n)).collect();
         self.y = vec![0.0; sizes[sizes.len() - 1] * m];
-        self.ahead_x = vec![0.0; sizes[0] * m];
-        self.ahead_z = vec![0.0; sizes.get(1).map_or(0, |&n| n * m)];
-        self.ahead_ready = false;
     }
 
     /// One SGD step, exactly `Network::update_mini_batch`, without allocating once warm.
@@ -165,95 +148,19 @@ impl Workspace {
             self.activations[0][c * n_in..(c + 1) * n_in].copy_from_slice(&e.x);
             self.y[c * n_out..(c + 1) * n_out].copy_from_slice(&e.y);
         }
-        let cost = self.forward(net, false);
+        let cost = self.forward(net);
         let shrink = 1.0 - eta * lambda / n as f64;
-        let finite = self.backward(net, eta / self.m as f64, shrink, false);
+        let finite = self.backward(net, eta / self.m as f64, shrink);
         self.apply(net, cost, finite)
     }
 
-    /// Forget the z^2 computed ahead by `step_ahead` (`train::sgd_epoch` calls this before
-    /// and after its steps, so nothing computed for one network reaches another call).
-    pub(crate) fn forget_ahead(&mut self) {
-        self.ahead_ready = false;
-    }
-
-    /// One step of `train::sgd_epoch`: `step_on_checked` for the mini-batch `indices`, which
-    /// also, where the machine has the fused pass (`kernels::fused_pass_available`) and the
-    /// first layer is wide, copies in the inputs of the `next` mini-batch and computes its
-    /// z^2 = w^2 x + b^2 under the new weights while BP4 writes them, chunk by chunk, so
-    /// each weight of w^2 crosses from L2 once per step instead of three times. The next
-    /// call uses them if this step was made. Every number is the one `step_on_checked`
-    /// gives (the same sums in the same order).
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn step_ahead(
-        &mut self,
-        net: &mut Network,
-        data: &[Example],
-        indices: &[usize],
-        next: &[usize],
-        eta: f64,
-        lambda: f64,
-        n: usize,
-    ) -> Result<f64> {
-        let have_z = std::mem::take(&mut self.ahead_ready);
-        let fuse = net.sizes[0] >= FUSE_MIN_INPUTS
-            && next.len() == indices.len()
-            && next.iter().all(|&i| i < data.len())
-            && crate::kernels::fused_pass_available();
-        if !fuse && !have_z {
-            return self.step_on_checked(net, data, indices, eta, lambda, n);
-        }
-        if indices.is_empty() || indices.len() > crate::limits::MAX_BATCH {
-            return crate::limits::check_step_args(indices.len(), eta, lambda, n).map(|_| 0.0);
-        }
-        if let Some(c) = indices.iter().position(|&i| i >= data.len()) {
-            return Err(Error::new(format!(
-                "indices[{c}] must be below the data set's size {}, got {}",
-                data.len(),
-                indices[c]
-            )));
-        }
-        let m = indices.len();
-        // A z^2 is ready only from a step whose next batch had this batch's size.
-        let have_z = have_z && self.m == m && self.sizes == net.sizes;
-        self.prepare(&net.sizes, m);
-        let (n_in, n_out) = (net.sizes[0], net.sizes[net.sizes.len() - 1]);
-        if have_z {
-            // This batch's x and z^2, made during the last step.
-            std::mem::swap(&mut self.activations[0], &mut self.ahead_x);
-            std::mem::swap(&mut self.activations[1], &mut self.ahead_z);
-        }
-        for (c, &i) in indices.iter().enumerate() {
-            if !have_z {
-                self.activations[0][c * n_in..(c + 1) * n_in].copy_from_slice(&data[i].x);
-            }
-            self.y[c * n_out..(c + 1) * n_out].copy_from_slice(&data[i].y);
-        }
-        let cost = self.forward(net, have_z);
-        if fuse {
-            for (c, &i) in next.iter().enumerate() {
-                self.ahead_x[c * n_in..(c + 1) * n_in].copy_from_slice(&data[i].x);
-            }
-        }
-        let shrink = 1.0 - eta * lambda / n as f64;
-        let finite = self.backward(net, eta / m as f64, shrink, fuse);
-        let made = self.apply(net, cost, finite);
-        self.ahead_ready = fuse && made.is_ok();
-        made
-    }
-
-    /// Eq. 25 for the batch; returns Σ_x C_x. With `z2_given` the first layer's z is already
-    /// in its buffer (computed ahead by `step_ahead`).
-    fn forward(&mut self, net: &Network, z2_given: bool) -> f64 {
+    /// Eq. 25 for the batch; returns Σ_x C_x.
+    fn forward(&mut self, net: &Network) -> f64 {
         let m = self.m;
         for i in 0..net.weights.len() {
             let (n_out, n_in) = (net.sizes[i + 1], net.sizes[i]);
             let (before, after) = self.activations.split_at_mut(i + 1);
             let out = &mut after[0];
-            if i == 0 && z2_given {
-                apply_in_place(net.layer_activation(i), out);
-                continue;
-            }
             // z^l = w^l a^{l−1} + b^l, written into the activation buffer, then a^l = σ(z^l).
             weighted_input(
                 n_out,
@@ -277,11 +184,7 @@ impl Workspace {
     /// BP1 and BP2 for δ scaled by −rate, and for each layer BP3 and BP4 summed over the
     /// batch, fused with the update: the new weights and biases go to `new_w` and `new_b`.
     /// Returns whether all of them are finite.
-    ///
-    /// With `ahead` (from `step_ahead`) the first layer's BP4 runs in chunks of columns, each
-    /// chunk of new weights multiplied at once into the next batch's inputs (`ahead_x`),
-    /// giving its z^2 in `ahead_z`.
-    fn backward(&mut self, net: &Network, rate: f64, shrink: f64, ahead: bool) -> bool {
+    fn backward(&mut self, net: &Network, rate: f64, shrink: f64) -> bool {
         let m = self.m;
         let last = net.weights.len() - 1;
         // BP1: δ^L = ∇_a C ⊙ σ′(z^L) (a − y for cross-entropy with its sigmoid output).
@@ -311,30 +214,6 @@ impl Workspace {
             }
             finite &= new_b.iter().all(|v| v.is_finite());
             // BP4 and the step: (1 − ηλ/n) w^l − (η/m) Σ_x a^{l−1}_k δ^l_j.
-            #[cfg(target_arch = "x86_64")]
-            if i == 0 && ahead {
-                let w_new = self.new_w[0].as_mut_slice();
-                let mut k0 = 0;
-                while k0 < n_prev {
-                    let k1 = n_prev.min(k0 + FUSE_CHUNK);
-                    finite &= crate::kernels::fused_chunk(
-                        (n_l, m, n_prev),
-                        shrink,
-                        (
-                            net.weights[0].as_slice(),
-                            &self.deltas[0],
-                            &self.activations[0],
-                        ),
-                        w_new,
-                        (&self.ahead_x, m),
-                        new_b,
-                        &mut self.ahead_z,
-                        (k0, k1),
-                    );
-                    k0 = k1;
-                }
-                break;
-            }
             finite &= step_weights(
                 n_l,
                 m,
