@@ -118,8 +118,12 @@ pub fn step_weights(
 /// them all is 0 exactly when every one is finite. Branch-free, so it vectorises; with AVX2 +
 /// FMA (chosen at run time) each four numbers cost one multiply-add into one of four sums.
 pub fn all_finite(v: &[f64]) -> bool {
+    // A few numbers (the 2-D inputs, the outputs) are not worth the detection and the call.
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+    if v.len() >= 16
+        && std::arch::is_x86_feature_detected!("avx2")
+        && std::arch::is_x86_feature_detected!("fma")
+    {
         // SAFETY: the CPU has just been checked for both features the function is built with.
         return unsafe { all_finite_avx2(v) };
     }
@@ -160,10 +164,19 @@ unsafe fn all_finite_avx2(v: &[f64]) -> bool {
 const WASM_MAXV: usize = 8;
 
 /// BP4 and the step for AVX2 with fused multiply-adds, in tiles of 8 rows × 6 columns
-/// (`update_tiles`).
+/// (`update_tiles`), or a column at a time (`update_rows`) for fewer than 12 columns.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 unsafe fn update_avx2(u: Update) -> bool {
+    // Narrow matrices (the playground's layers) have too few columns for tiles to pay for
+    // their set-up: a column at a time, as in wasm (the same numbers).
+    if u.cols < 2 * TILE_C {
+        return if u.shrink == 1.0 {
+            update_rows::<avx2::F64x4, 8, false>(u)
+        } else {
+            update_rows::<avx2::F64x4, 8, true>(u)
+        };
+    }
     // Without weight decay the multiply by 1 is left out (the numbers are the same).
     if u.shrink == 1.0 {
         update_tiles::<avx2::F64x4, false>(u, 0, u.cols)
@@ -656,7 +669,11 @@ unsafe fn blocks<S: Lanes, const NV: usize, const C: usize>(
     start: Start,
     c: *mut f64,
 ) -> bool {
-    let chunks = ops.inner.div_ceil(CHUNK).max(1);
+    if ops.inner <= CHUNK {
+        // One chunk: no division to find the chunks' length (small layers run this often).
+        return chunk_blocks::<S, NV, C>(ops, start, c, 0, ops.inner);
+    }
+    let chunks = ops.inner.div_ceil(CHUNK);
     let per_chunk = ops.inner.div_ceil(chunks);
     let mut k0 = 0;
     let mut start = start;

@@ -35,7 +35,7 @@ fn textbook(
 fn the_tiled_step_equals_the_textbook_sum_for_groups_and_leftover_columns() {
     for rows in [1, 2, 3, 4, 5, 7, 8, 9, 12, 16, 17, 24, 30, 31, 33, 40] {
         for m in [1, 2, 3, 10] {
-            for cols in [6, 7, 11, 12, 13, 17, 18, 19, 25] {
+            for cols in [6, 7, 11, 12, 13, 17, 18, 19, 25, 31] {
                 let d = ints(rows * m, 1);
                 let a = ints(cols * m, 2);
                 let w = ints(rows * cols, 3);
@@ -61,7 +61,13 @@ fn the_tiled_step_equals_the_textbook_sum_for_groups_and_leftover_columns() {
 
 #[test]
 fn the_tiled_step_reports_a_non_finite_weight_wherever_it_is() {
-    for (rows, m, cols) in [(30, 10, 19), (9, 3, 13), (1, 2, 14), (16, 1, 7)] {
+    for (rows, m, cols) in [
+        (30, 10, 19),
+        (9, 3, 13),
+        (1, 2, 14),
+        (16, 1, 12),
+        (16, 1, 7),
+    ] {
         let d = ints(rows * m + 4, 1);
         let a = ints(cols * m, 2);
         let w = ints(rows * cols, 3);
