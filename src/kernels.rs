@@ -669,12 +669,13 @@ unsafe fn blocks<S: Lanes, const NV: usize, const C: usize>(
     start: Start,
     c: *mut f64,
 ) -> bool {
-    if ops.inner <= CHUNK {
-        // One chunk: no division to find the chunks' length (small layers run this often).
-        return chunk_blocks::<S, NV, C>(ops, start, c, 0, ops.inner);
-    }
-    let chunks = ops.inner.div_ceil(CHUNK);
-    let per_chunk = ops.inner.div_ceil(chunks);
+    // One chunk needs no division to find its length (small layers run this often); one call
+    // site of `chunk_blocks` keeps the wasm module from holding its blocks twice.
+    let per_chunk = if ops.inner <= CHUNK {
+        ops.inner
+    } else {
+        ops.inner.div_ceil(ops.inner.div_ceil(CHUNK))
+    };
     let mut k0 = 0;
     let mut start = start;
     let mut finite;
