@@ -8,14 +8,16 @@
 //!
 //! where the start P is nothing, a matrix (C itself for C += A·B) or one column repeated (the
 //! biases b^l), and B is read through strides so that (a^{l−1})ᵀ needs no copy. The result is
-//! cut into blocks of NV vectors of rows × C columns whose accumulators stay in registers for
-//! the whole inner dimension; each step of the inner loop loads NV vectors of A, broadcasts C
-//! numbers of B and issues NV·C multiply-adds. Rows that do not fill a vector are read with a
-//! masked load (and written through a small buffer), never one row at a time.
+//! cut into blocks of NV vectors of rows × C columns whose accumulators stay in registers; each
+//! step of the inner loop loads NV vectors of A, broadcasts C numbers of B and issues NV·C
+//! multiply-adds. A long inner dimension is taken in chunks (`CHUNK`) that every block works
+//! through before the next, so A and B cross from L2 once. Rows that do not fill a vector are
+//! read with a masked load (and written through a small buffer), never one row at a time.
 //!
 //! BP4 fused with the update (`step_weights`) has an inner dimension of only m, so it is a
-//! second kernel that keeps up to a column's worth of rows of the new weights in registers and
-//! streams w column by column (`update_rows`): each weight is read, written and checked once.
+//! second kernel whose sums are new weights: natively tiles of 8 rows × 6 columns of them in
+//! registers (`update_tiles`), in wasm up to a column's worth of rows (`update_rows`); either
+//! way each weight is read, written and checked once.
 //!
 //! Three instruction sets, one kernel: AVX2 + FMA (chosen at run time on x86-64, 4 lanes),
 //! wasm simd128 (2 lanes, multiply then add: simd128 has no fused multiply-add) and plain
@@ -112,21 +114,74 @@ pub fn step_weights(
     }
 }
 
+/// Whether every number is finite: v·0 is ±0 for a finite v and NaN otherwise, so the sum of
+/// them all is 0 exactly when every one is finite. Branch-free, so it vectorises; with AVX2 +
+/// FMA (chosen at run time) each four numbers cost one multiply-add into one of four sums.
+pub fn all_finite(v: &[f64]) -> bool {
+    // A few numbers (the 2-D inputs, the outputs) are not worth the detection and the call.
+    #[cfg(target_arch = "x86_64")]
+    if v.len() >= 16
+        && std::arch::is_x86_feature_detected!("avx2")
+        && std::arch::is_x86_feature_detected!("fma")
+    {
+        // SAFETY: the CPU has just been checked for both features the function is built with.
+        return unsafe { all_finite_avx2(v) };
+    }
+    let mut acc = [0.0f64; 4];
+    let chunks = v.chunks_exact(4);
+    let rest: f64 = chunks.remainder().iter().map(|x| x * 0.0).sum();
+    for c in chunks {
+        for l in 0..4 {
+            acc[l] += c[l] * 0.0;
+        }
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3]) + rest == 0.0
+}
+
+/// `all_finite` with AVX2 + FMA: sums of v·0 in four vectors (16 numbers a turn).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn all_finite_avx2(v: &[f64]) -> bool {
+    use std::arch::x86_64::*;
+    let zero = _mm256_setzero_pd();
+    let mut acc = [zero; 4];
+    let blocks = v.chunks_exact(16);
+    let rest: f64 = blocks.remainder().iter().map(|x| x * 0.0).sum();
+    for b in blocks {
+        for (i, s) in acc.iter_mut().enumerate() {
+            // SAFETY: b holds 16 numbers, so b[4i .. 4i + 4] is inside it.
+            *s = _mm256_fmadd_pd(_mm256_loadu_pd(b.as_ptr().add(4 * i)), zero, *s);
+        }
+    }
+    let sum = _mm256_add_pd(_mm256_add_pd(acc[0], acc[1]), _mm256_add_pd(acc[2], acc[3]));
+    let eq = _mm256_cmp_pd::<_CMP_EQ_OQ>(sum, zero);
+    _mm256_movemask_pd(eq) == 0b1111 && rest == 0.0
+}
+
 /// Vectors of a column kept in registers by the wasm BP4: 8 (16 rows), with the broadcast, a
 /// product and the checks, fits the registers V8 gives to simd128 code.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 const WASM_MAXV: usize = 8;
 
-/// BP4 and the step for AVX2 with fused multiply-adds: up to 8 vectors (32 rows) of a column
-/// in registers.
+/// BP4 and the step for AVX2 with fused multiply-adds, in tiles of 8 rows × 6 columns
+/// (`update_tiles`), or a column at a time (`update_rows`) for fewer than 12 columns.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 unsafe fn update_avx2(u: Update) -> bool {
+    // Narrow matrices (the playground's layers) have too few columns for tiles to pay for
+    // their set-up: a column at a time, as in wasm (the same numbers).
+    if u.cols < 2 * TILE_C {
+        return if u.shrink == 1.0 {
+            update_rows::<avx2::F64x4, 8, false>(u)
+        } else {
+            update_rows::<avx2::F64x4, 8, true>(u)
+        };
+    }
     // Without weight decay the multiply by 1 is left out (the numbers are the same).
     if u.shrink == 1.0 {
-        update_rows::<avx2::F64x4, 8, false>(u)
+        update_tiles::<avx2::F64x4, false>(u, 0, u.cols)
     } else {
-        update_rows::<avx2::F64x4, 8, true>(u)
+        update_tiles::<avx2::F64x4, true>(u, 0, u.cols)
     }
 }
 
@@ -178,6 +233,179 @@ unsafe fn update_rows<S: Lanes, const MAXV: usize, const SCALED: bool>(u: Update
     finite
 }
 
+/// Vectors of rows (TILE_V) by columns (TILE_C) of the new weights per tile of the AVX2 BP4:
+/// 12 accumulators, the tile's 2 vectors of δ and one broadcast of a take 15 of the 16
+/// registers, and each term costs 2 + 6 loads for 12 multiply-adds (one column of 8 vectors,
+/// before, cost 8 + 1 loads for 8, with just enough independent sums, 8, to cover 4 cycles of
+/// latency on 2 pipes). A [784,30,10] BP4 alone, w in L2: 18.9 → 16.5 µs (best of 40).
+#[cfg(target_arch = "x86_64")]
+const TILE_V: usize = 2;
+#[cfg(target_arch = "x86_64")]
+const TILE_C: usize = 6;
+
+/// BP4 fused with the step for columns k0 .. k1 of the new weights (all rows), in tiles of
+/// TILE_V vectors of rows × TILE_C columns whose sums stay in registers over the m terms:
+/// w_new[j, k] = shrink·w[j, k] + Σ_x d[j, x]·a[k, x], x in order, as `update_numbers` does
+/// (so the same numbers). True when every new weight written is finite.
+///
+/// Within a group of columns the last row block goes first: where its last vector holds
+/// fewer than L real rows, its full-width loads and stores run into the next column's first
+/// rows, which the first row block writes afterwards (or, past the group, the next group;
+/// stores go column after column, so with fewer rows than lanes the spill into later
+/// columns is rewritten too). Columns whose spill would pass the end of w, and terms whose δ
+/// loads would pass the end of d, are done one number at a time or with a masked load.
+/// Columns from k1 on may have been overwritten by spill: the caller runs them afterwards.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn update_tiles<S: Lanes, const SCALED: bool>(u: Update, k0: usize, k1: usize) -> bool {
+    let block = TILE_V * S::L;
+    let last_rows = u.rows - (u.rows.div_ceil(block) - 1) * block;
+    if last_rows.div_ceil(S::L) == 1 {
+        update_groups::<S, 1, SCALED>(u, k0, k1)
+    } else {
+        update_groups::<S, TILE_V, SCALED>(u, k0, k1)
+    }
+}
+
+/// `update_tiles` with NVL vectors in the last row block (the others have TILE_V).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn update_groups<S: Lanes, const NVL: usize, const SCALED: bool>(
+    u: Update,
+    k0: usize,
+    k1: usize,
+) -> bool {
+    let l = S::L;
+    let block = TILE_V * l;
+    let blocks = u.rows.div_ceil(block);
+    let j_last = (blocks - 1) * block;
+    let nr_last = u.rows - j_last;
+    let tail = nr_last - (NVL - 1) * l;
+    let end = j_last + NVL * l;
+    let (k_safe, x_safe) = if tail == l {
+        (u.cols, u.m)
+    } else {
+        (
+            columns_inside(u.rows, u.rows * u.cols, end).min(u.cols),
+            columns_inside(u.rows, u.d_len, end).min(u.m),
+        )
+    };
+    let zero = S::zero();
+    // x − x gathered by vector: the last row block's last vector apart (its lanes past
+    // `tail` are spill), the full blocks' last vectors apart too (a shorter chain of adds).
+    let (mut chk, mut chk_tail, mut chk_full) = (zero, zero, zero);
+    let mut rest = true;
+    let last = |k| Tile {
+        j0: j_last,
+        k,
+        tail,
+        x_safe,
+    };
+    let full = |b: usize, k| Tile {
+        j0: b * block,
+        k,
+        tail: l,
+        x_safe: u.m,
+    };
+    let mut k = k0;
+    // Whole groups of TILE_C columns, the last row block first.
+    while k + TILE_C <= k1.min(k_safe) {
+        (chk, chk_tail) = update_tile::<S, NVL, TILE_C, SCALED>(u, last(k), chk, chk_tail);
+        for b in (0..blocks - 1).rev() {
+            (chk, chk_full) =
+                update_tile::<S, TILE_V, TILE_C, SCALED>(u, full(b, k), chk, chk_full);
+        }
+        k += TILE_C;
+    }
+    // The few columns left, one at a time; where the last row block's spill would pass the
+    // end of w, its rows one number at a time.
+    while k < k1 {
+        if k < k_safe {
+            (chk, chk_tail) = update_tile::<S, NVL, 1, SCALED>(u, last(k), chk, chk_tail);
+        } else {
+            rest &= update_numbers::<S>(u, j_last, nr_last, k, k + 1);
+        }
+        for b in (0..blocks - 1).rev() {
+            (chk, chk_full) = update_tile::<S, TILE_V, 1, SCALED>(u, full(b, k), chk, chk_full);
+        }
+        k += 1;
+    }
+    if tail < l {
+        // The spilled lanes hold numbers of no weight: leave them out of the check.
+        chk_tail = S::keep_first(chk_tail, tail);
+    }
+    S::all_zero(S::add(S::add(chk, chk_full), chk_tail)) && rest
+}
+
+/// Where one tile of `update_tiles` lies: rows from j0 (the last vector holding `tail` real
+/// rows), columns from k, and the terms whose full-width δ loads stay inside d (x < x_safe).
+#[cfg(target_arch = "x86_64")]
+#[derive(Clone, Copy)]
+struct Tile {
+    j0: usize,
+    k: usize,
+    tail: usize,
+    x_safe: usize,
+}
+
+/// One tile of NV vectors of rows × C columns of the new weights, its sums in registers over
+/// the m terms; x − x of each sum is gathered into `chk` (into `chk_tail` for the last
+/// vector, whose lanes past `tail` are spill).
+#[cfg(target_arch = "x86_64")]
+#[allow(clippy::needless_range_loop)]
+#[inline(always)]
+unsafe fn update_tile<S: Lanes, const NV: usize, const C: usize, const SCALED: bool>(
+    u: Update,
+    t: Tile,
+    mut chk: S::V,
+    mut chk_tail: S::V,
+) -> (S::V, S::V) {
+    let l = S::L;
+    let last_lanes = t.tail.min(l - 1);
+    let shrink = S::splat(u.shrink);
+    let mut acc = [[S::zero(); NV]; C];
+    for c in 0..C {
+        let w = u.w.add(t.j0 + (t.k + c) * u.rows);
+        for v in 0..NV {
+            let x = S::load(w.add(v * l));
+            acc[c][v] = if SCALED { S::mul(x, shrink) } else { x };
+        }
+    }
+    let mut a = u.a.add(t.k);
+    let mut d = u.d.add(t.j0);
+    for x in 0..u.m {
+        let mut dv = [S::zero(); NV];
+        for v in 0..NV {
+            dv[v] = if v + 1 == NV && x >= t.x_safe {
+                S::load_first(d.add(v * l), last_lanes)
+            } else {
+                S::load(d.add(v * l))
+            };
+        }
+        for c in 0..C {
+            let s = S::broadcast(a.add(c));
+            for v in 0..NV {
+                acc[c][v] = S::mul_add(dv[v], s, acc[c][v]);
+            }
+        }
+        a = a.add(u.cols);
+        d = d.add(u.rows);
+    }
+    for c in 0..C {
+        let out = u.w_new.add(t.j0 + (t.k + c) * u.rows);
+        for v in 0..NV {
+            S::store(out.add(v * l), acc[c][v]);
+            let nan_if_not_finite = S::sub(acc[c][v], acc[c][v]);
+            if v + 1 == NV {
+                chk_tail = S::add(chk_tail, nan_if_not_finite);
+            } else {
+                chk = S::add(chk, nan_if_not_finite);
+            }
+        }
+    }
+    (chk, chk_tail)
+}
+
 /// How many columns k of `rows` numbers each, from the start of a buffer of `len` numbers,
 /// can be read from row j0 to row `end` − 1 (`end` − j0 ≤ a block) without passing its end.
 fn columns_inside(rows: usize, len: usize, end: usize) -> usize {
@@ -217,17 +445,17 @@ unsafe fn update_block<S: Lanes, const NV: usize, const SCALED: bool>(
     }
     // The last few columns, whose full-width stores would pass the end of w, one number at a
     // time (one loop for every block shape keeps the wasm module small).
-    let rest = update_numbers::<S>(u, j0, nr, k_safe);
+    let rest = update_numbers::<S>(u, j0, nr, k_safe, u.cols);
     S::all_zero(S::add(chk, chk_tail)) && rest
 }
 
-/// Rows j0 .. j0 + nr of columns k0 .. cols of the new weights one number at a time, with the
+/// Rows j0 .. j0 + nr of columns k0 .. k1 of the new weights one number at a time, with the
 /// operations of the vector code in the same order (so the same numbers); true when all of
 /// them are finite.
 #[inline(always)]
-unsafe fn update_numbers<S: Lanes>(u: Update, j0: usize, nr: usize, k0: usize) -> bool {
+unsafe fn update_numbers<S: Lanes>(u: Update, j0: usize, nr: usize, k0: usize, k1: usize) -> bool {
     let mut finite = true;
-    for k in k0..u.cols {
+    for k in k0..k1 {
         for j in j0..j0 + nr {
             let mut acc = *u.w.add(j + k * u.rows) * u.shrink;
             for x in 0..u.m {
@@ -424,13 +652,53 @@ trait Lanes {
     unsafe fn all_zero(v: Self::V) -> bool;
 }
 
-/// All blocks of C: NV (≤ 2) vectors of rows (at most) by C (≤ 6) columns (at most), columns outermost so
-/// that consecutive blocks share the columns of P and C they touch.
+/// Steps of the inner dimension per pass over all of C. A long inner dimension (784 inputs) is
+/// cut into chunks of about this many, and every block of C takes its share of one chunk
+/// before the next chunk starts: A's columns of the chunk (30 × 64 numbers, 15 KB) and B's
+/// rows of it (10 × 64, 5 KB) stay in L1 while all the blocks use them, so A and B cross from
+/// L2 once per product instead of once per block. Each block's sums go on from the numbers
+/// the previous chunk stored, k after k as without chunks: the results are the same bits.
+const CHUNK: usize = 64;
+
+/// All blocks of C: NV (≤ 2) vectors of rows (at most) by C (≤ 6) columns (at most), columns
+/// outermost so that consecutive blocks share the columns of P and C they touch, within each
+/// chunk of the inner dimension (`CHUNK`).
 #[inline(always)]
 unsafe fn blocks<S: Lanes, const NV: usize, const C: usize>(
     ops: Operands,
     start: Start,
     c: *mut f64,
+) -> bool {
+    // One chunk needs no division to find its length (small layers run this often); one call
+    // site of `chunk_blocks` keeps the wasm module from holding its blocks twice.
+    let per_chunk = if ops.inner <= CHUNK {
+        ops.inner
+    } else {
+        ops.inner.div_ceil(ops.inner.div_ceil(CHUNK))
+    };
+    let mut k0 = 0;
+    let mut start = start;
+    let mut finite;
+    loop {
+        let k1 = ops.inner.min(k0 + per_chunk);
+        // Only the last chunk's sums are the results (a non-finite partial sum stays so).
+        finite = chunk_blocks::<S, NV, C>(ops, start, c, k0, k1);
+        start = Start::Matrix(c as *const f64);
+        k0 = k1;
+        if k0 >= ops.inner {
+            return finite;
+        }
+    }
+}
+
+/// Steps k0 .. k1 of the inner dimension for every block of C (`blocks`).
+#[inline(always)]
+unsafe fn chunk_blocks<S: Lanes, const NV: usize, const C: usize>(
+    ops: Operands,
+    start: Start,
+    c: *mut f64,
+    k0: usize,
+    k1: usize,
 ) -> bool {
     let block_rows = NV * S::L;
     let mut finite = true;
@@ -441,25 +709,36 @@ unsafe fn blocks<S: Lanes, const NV: usize, const C: usize>(
         while j0 < ops.rows {
             let nr = block_rows.min(ops.rows - j0);
             let nv = nr.div_ceil(S::L);
+            let at = Block { j0, c0, nr, k0, k1 };
             finite &= match (nv, nc) {
-                (1, 1) => block::<S, 1, 1>(ops, start, c, j0, c0, nr),
-                (1, 2) => block::<S, 1, 2>(ops, start, c, j0, c0, nr),
-                (1, 3) => block::<S, 1, 3>(ops, start, c, j0, c0, nr),
-                (1, 4) => block::<S, 1, 4>(ops, start, c, j0, c0, nr),
-                (1, 5) => block::<S, 1, 5>(ops, start, c, j0, c0, nr),
-                (1, _) => block::<S, 1, 6>(ops, start, c, j0, c0, nr),
-                (_, 1) => block::<S, 2, 1>(ops, start, c, j0, c0, nr),
-                (_, 2) => block::<S, 2, 2>(ops, start, c, j0, c0, nr),
-                (_, 3) => block::<S, 2, 3>(ops, start, c, j0, c0, nr),
-                (_, 4) => block::<S, 2, 4>(ops, start, c, j0, c0, nr),
-                (_, 5) => block::<S, 2, 5>(ops, start, c, j0, c0, nr),
-                _ => block::<S, 2, 6>(ops, start, c, j0, c0, nr),
+                (1, 1) => block::<S, 1, 1>(ops, start, c, at),
+                (1, 2) => block::<S, 1, 2>(ops, start, c, at),
+                (1, 3) => block::<S, 1, 3>(ops, start, c, at),
+                (1, 4) => block::<S, 1, 4>(ops, start, c, at),
+                (1, 5) => block::<S, 1, 5>(ops, start, c, at),
+                (1, _) => block::<S, 1, 6>(ops, start, c, at),
+                (_, 1) => block::<S, 2, 1>(ops, start, c, at),
+                (_, 2) => block::<S, 2, 2>(ops, start, c, at),
+                (_, 3) => block::<S, 2, 3>(ops, start, c, at),
+                (_, 4) => block::<S, 2, 4>(ops, start, c, at),
+                (_, 5) => block::<S, 2, 5>(ops, start, c, at),
+                _ => block::<S, 2, 6>(ops, start, c, at),
             };
             j0 += nr;
         }
         c0 += nc;
     }
     finite
+}
+
+/// Where one block of C lies: rows j0 .. j0 + nr, columns c0 .., inner steps k0 .. k1.
+#[derive(Clone, Copy)]
+struct Block {
+    j0: usize,
+    c0: usize,
+    nr: usize,
+    k0: usize,
+    k1: usize,
 }
 
 /// Rows j0 .. j0 + nr (nr > (NV − 1)·L) by columns c0 .. c0 + C of C = start + A·B.
@@ -475,10 +754,9 @@ unsafe fn block<S: Lanes, const NV: usize, const C: usize>(
     ops: Operands,
     start: Start,
     c: *mut f64,
-    j0: usize,
-    c0: usize,
-    nr: usize,
+    at: Block,
 ) -> bool {
+    let Block { j0, c0, nr, k0, k1 } = at;
     let l = S::L;
     let (rows, inner) = (ops.rows, ops.inner);
     // Real rows in the last vector.
@@ -522,8 +800,9 @@ unsafe fn block<S: Lanes, const NV: usize, const C: usize>(
     };
     let a = ops.a.add(j0);
     let b = ops.b.add(c0 * ops.b_col);
-    let acc = steps::<S, NV, C, false>(acc, a, b, ops, 0, safe, tail);
-    let acc = steps::<S, NV, C, true>(acc, a, b, ops, safe, inner, tail);
+    let safe = safe.clamp(k0, k1);
+    let acc = steps::<S, NV, C, false>(acc, a, b, ops, k0, safe, tail);
+    let acc = steps::<S, NV, C, true>(acc, a, b, ops, safe, k1, tail);
     // Write the block; x − x is 0 for a finite x and NaN otherwise, summed on the side.
     let mut nan_if_not_finite = S::zero();
     for cc in 0..C {
