@@ -282,14 +282,7 @@ unsafe fn update_groups<S: Lanes, const NVL: usize, const SCALED: bool>(
     let nr_last = u.rows - j_last;
     let tail = nr_last - (NVL - 1) * l;
     let end = j_last + NVL * l;
-    let (k_safe, x_safe) = if tail == l {
-        (u.cols, u.m)
-    } else {
-        (
-            columns_inside(u.rows, u.rows * u.cols, end).min(u.cols),
-            columns_inside(u.rows, u.d_len, end).min(u.m),
-        )
-    };
+    let (k_safe, x_safe) = safe_columns(u, tail == l, end);
     let zero = S::zero();
     // x − x gathered by vector: the last row block's last vector apart (its lanes past
     // `tail` are spill), the full blocks' last vectors apart too (a shorter chain of adds).
@@ -416,6 +409,21 @@ fn columns_inside(rows: usize, len: usize, end: usize) -> usize {
     }
 }
 
+/// For a block of rows ending at row `end` (its last vector's end): how many columns of w
+/// and of δ its whole-vector loads may read without passing their buffers' ends — all of them
+/// when that last vector is full, else those where the vector stays inside the buffer.
+#[inline(always)]
+fn safe_columns(u: Update, last_vector_full: bool, end: usize) -> (usize, usize) {
+    if last_vector_full {
+        (u.cols, u.m)
+    } else {
+        (
+            columns_inside(u.rows, u.rows * u.cols, end).min(u.cols),
+            columns_inside(u.rows, u.d_len, end).min(u.m),
+        )
+    }
+}
+
 /// Rows j0 .. j0 + nr (in NV vectors, the last holding `nr − (NV − 1)·L` real rows) of
 /// every column of the new weights; true when all of them are finite.
 #[allow(clippy::needless_range_loop)]
@@ -428,14 +436,7 @@ unsafe fn update_block<S: Lanes, const NV: usize, const SCALED: bool>(
     let l = S::L;
     let tail = nr - (NV - 1) * l;
     let end = j0 + NV * l;
-    let (k_safe, x_safe) = if tail == l {
-        (u.cols, u.m)
-    } else {
-        (
-            columns_inside(u.rows, u.rows * u.cols, end).min(u.cols),
-            columns_inside(u.rows, u.d_len, end).min(u.m),
-        )
-    };
+    let (k_safe, x_safe) = safe_columns(u, tail == l, end);
     let zero = S::zero();
     let (mut chk, mut chk_tail) = (zero, zero);
     (chk, chk_tail) = update_columns::<S, NV, SCALED>(u, j0, tail, k_safe, x_safe, chk, chk_tail);
