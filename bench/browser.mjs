@@ -12,8 +12,16 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, REPO_ROOT, startHarness, WWW_ROOT } from 
 
 /** Runs inside the page: everything timed there, with performance.now(), median of rounds. */
 async function inPage() {
-  const { default: init, Network, Dataset, generateData } = await import('/pkg/nndl_backprop.js');
-  await init();
+  // Each shape on the module of the page that trains it: [784,30,10] on the digits page's
+  // core (the build its worker picks: relaxed SIMD where the browser has it), [2,8,8,8,1] and
+  // the frame on the 2-D page's module. One instance of the glue per module.
+  const { coreUrl } = await import('/js/digits/core-url.js');
+  const coreFile = coreUrl().pathname.split('/').pop();
+  const digits = await import('/pkg/nndl_backprop.js?digits');
+  await digits.default({ module_or_path: coreUrl() });
+  const page2d = await import('/pkg/nndl_backprop.js?2d');
+  await page2d.default({ module_or_path: '/pkg/nndl_backprop_2d.wasm' });
+  const { Network, Dataset, generateData } = page2d;
   const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   // Median of rounds; each round repeats fn until it lasts ≥ 20 ms, so the timer's coarse
   // resolution does not round a fast call to nothing.
@@ -45,8 +53,9 @@ async function inPage() {
     const key = `[${sizes}]`;
     const count = 1000;
     const d = synthetic(sizes, count);
-    const data = Dataset.fromFlat(d.xs, d.ys, d.nIn, d.nOut);
-    const net = Network.random({ sizes, seed: 0 });
+    const M = sizes[0] === 784 ? digits : page2d;
+    const data = M.Dataset.fromFlat(d.xs, d.ys, d.nIn, d.nOut);
+    const net = M.Network.random({ sizes, seed: 0 });
     const batches = [];
     for (let s = 0; s < count; s += 10) batches.push(Uint32Array.from({ length: 10 }, (_, i) => s + i));
     // One call per mini-batch (the page's Play), and a whole shuffled epoch in one call.
@@ -85,7 +94,7 @@ async function inPage() {
     timeIt(() => { for (let i = 0; i < 20; i++) net.heatmapInto(maps, 100, plane); }) / 20;
   results['  the same maps as a new array each call, heatmap() (ms)'] =
     timeIt(() => { for (let i = 0; i < 20; i++) net.heatmap(100, plane); }) / 20;
-  return results;
+  return { results, coreFile };
 }
 
 /**
@@ -477,8 +486,8 @@ const median = (xs) => (xs.length ? xs.slice().sort((a, b) => a - b)[Math.floor(
 
 /**
  * Everything the 2-D page can load, gzip-compressed, excluding the digits asset and mode (its
- * page, modules, CSS, and the full wasm module with the digits trainer, which only the digits
- * page's worker loads: the 2-D page loads pkg/nndl_backprop_2d.wasm).
+ * page, modules, CSS, and the full wasm module with the digits trainer in both its builds,
+ * which only the digits page's worker loads: the 2-D page loads pkg/nndl_backprop_2d.wasm).
  */
 function pageWeight() {
   const files = [];
@@ -487,7 +496,7 @@ function pageWeight() {
       const p = join(dir, name);
       const rel = relative(WWW_ROOT, p);
       if (rel === 'data' || rel === 'digits.html' || rel.startsWith('js/digits') || rel.endsWith('digits.css')) continue;
-      if (rel === join('pkg', 'nndl_backprop_bg.wasm')) continue;
+      if (rel === join('pkg', 'nndl_backprop_bg.wasm') || rel === join('pkg', 'nndl_backprop_bg_relaxed.wasm')) continue;
       if (statSync(p).isDirectory()) walk(p);
       else files.push({ rel, gz: gzipSync(readFileSync(p), { level: 9 }).length });
     }
@@ -512,7 +521,9 @@ const startLoad = loadavg()[0].toFixed(2);
 const h = await startHarness();
 try {
   // A same-origin document with no app running on it, so nothing competes with the timing.
-  const core = pageOnly ? {} : await (await h.newPage({}, '/pkg/nndl_backprop.js')).evaluate(inPage);
+  const { results: core, coreFile } = pageOnly
+    ? { results: {}, coreFile: null }
+    : await (await h.newPage({}, '/pkg/nndl_backprop.js')).evaluate(inPage);
   // The page's real Play frames: issue 7's [2,8,8,8,1] with 250 train + 250 test points, and
   // the network view's drawing for 6 hidden layers of 16 neurons (1,360 edges) while it trains.
   const small = loadOnly ? NOT_RUN : await playFrames(h, '?sizes=2-8-8-8-1&points=500&train=0.5');
@@ -581,7 +592,7 @@ try {
     );
   }
   const fmt = (v) => (v >= 1000 ? Math.round(v).toLocaleString('en-US') : v.toFixed(2));
-  console.log(`Chromium ${h.browser.version()}, wasm build in www/pkg/, load average at the start ${startLoad}, at the end ${loadavg()[0].toFixed(2)}\n`);
+  console.log(`Chromium ${h.browser.version()}, wasm build in www/pkg/${coreFile ? ` (throughput: ${coreFile}, as the digits worker picks it)` : ''}, load average at the start ${startLoad}, at the end ${loadavg()[0].toFixed(2)}\n`);
   console.log('figure'.padEnd(72) + 'median'.padStart(14) + '   target');
   for (const [k, v, target] of rows.filter(([, v]) => typeof v === 'number' && !Number.isNaN(v))) console.log(k.padEnd(72) + fmt(v).padStart(14) + '   ' + (target ?? ''));
   // Where a reader's load goes: each link's median, in ms from the navigation's start.

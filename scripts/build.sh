@@ -2,6 +2,9 @@
 # Builds the page's assets:
 #   www/pkg/nndl_backprop.js + nndl_backprop_bg.wasm   the whole core (the digits page's worker,
 #                                                       tests): cargo -> wasm-bindgen -> wasm-opt
+#   www/pkg/nndl_backprop_bg_relaxed.wasm             the whole core again, with relaxed SIMD
+#                                                       (fused multiply-adds): the digits worker
+#                                                       loads it where the browser supports it
 #   www/pkg/nndl_backprop_2d.wasm                       the same core without the digits trainer
 #                                                       (cargo feature `digits` off), which the
 #                                                       2-D page loads through the same glue
@@ -21,6 +24,7 @@ TARGET=wasm32-unknown-unknown
 RAW_WASM="target/$TARGET/release/nndl_backprop.wasm"
 OUT_DIR=www/pkg
 BG_WASM="$OUT_DIR/nndl_backprop_bg.wasm"
+BG_WASM_RELAXED="$OUT_DIR/nndl_backprop_bg_relaxed.wasm"
 GLUE_JS="$OUT_DIR/nndl_backprop.js"
 WASM_2D="$OUT_DIR/nndl_backprop_2d.wasm"
 
@@ -42,28 +46,37 @@ WASM_OPT_FEATURES=(
 # build_module NAME CARGO_FLAGS...: cargo build -> wasm-bindgen -> wasm-opt into
 # target/nndl-pkg/NAME/ (wasm-bindgen and wasm-opt only when the cargo output, the tools or
 # the flags changed). Each feature set keeps its own cargo artifacts, so switching is cheap.
+# With RELAXED=1 the module is compiled with relaxed SIMD as well as simd128, in a cargo
+# target directory of its own (other rustflags would otherwise rebuild every crate each time).
 PKG_BUILD=target/nndl-pkg
 build_module() {
   local name="$1"; shift
-  local dir="$PKG_BUILD/$name" t before after stamp
+  local dir="$PKG_BUILD/$name" t before after stamp raw="$RAW_WASM" features=("${WASM_OPT_FEATURES[@]}")
+  local cargo_env=()
+  if [ "${RELAXED:-0}" = 1 ]; then
+    raw="target/relaxed/$TARGET/release/nndl_backprop.wasm"
+    features+=(--enable-relaxed-simd)
+    cargo_env=(env CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-C target-feature=+simd128,+relaxed-simd")
+    set -- --target-dir target/relaxed "$@"
+  fi
   t="$(now_s)"
   log "build: $name: cargo build --release --target $TARGET --lib $* ..."
-  cargo build --release --target "$TARGET" --lib "$@"
+  "${cargo_env[@]}" cargo build --release --target "$TARGET" --lib "$@"
   log "build: $name: cargo: $(elapsed "$t")"
-  stamp="$(sha256sum "$RAW_WASM" scripts/build.sh | cut -d' ' -f1 | tr '\n' ' ')$(wasm-bindgen --version) $(node_modules/.bin/wasm-opt --version) ${NNDL_NO_WASM_OPT:-0} ${WASM_OPT_FEATURES[*]}"
+  stamp="$(sha256sum "$raw" scripts/build.sh | cut -d' ' -f1 | tr '\n' ' ')$(wasm-bindgen --version) $(node_modules/.bin/wasm-opt --version) ${NNDL_NO_WASM_OPT:-0} ${features[*]}"
   if [ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$stamp" ]; then
     log "build: $name: $dir/ is up to date"
     return 0
   fi
   rm -rf "$dir"
   t="$(now_s)"
-  wasm-bindgen --target web --out-dir "$dir" --out-name nndl_backprop --no-typescript "$RAW_WASM"
+  wasm-bindgen --target web --out-dir "$dir" --out-name nndl_backprop --no-typescript "$raw"
   log "build: $name: wasm-bindgen: $(elapsed "$t")"
   if [ "${NNDL_NO_WASM_OPT:-0}" != 1 ]; then
     t="$(now_s)"
     before=$(wc -c <"$dir/nndl_backprop_bg.wasm")
     # The custom sections that say which toolchain made the module are for nobody at run time.
-    node_modules/.bin/wasm-opt -O3 --strip-producers --strip-target-features "${WASM_OPT_FEATURES[@]}" \
+    node_modules/.bin/wasm-opt -O3 --strip-producers --strip-target-features "${features[@]}" \
       "$dir/nndl_backprop_bg.wasm" -o "$dir/opt.wasm"
     mv "$dir/opt.wasm" "$dir/nndl_backprop_bg.wasm"
     after=$(wc -c <"$dir/nndl_backprop_bg.wasm")
@@ -73,7 +86,14 @@ build_module() {
 }
 
 build_module full
+RELAXED=1 build_module full-relaxed
 build_module 2d --no-default-features
+
+# The relaxed-SIMD build must be driven by the same glue, line for line.
+if ! diff -q "$PKG_BUILD/full/nndl_backprop.js" "$PKG_BUILD/full-relaxed/nndl_backprop.js" >/dev/null; then
+  diff "$PKG_BUILD/full/nndl_backprop.js" "$PKG_BUILD/full-relaxed/nndl_backprop.js" | head -20 >&2
+  die "the relaxed-SIMD module's glue differs from the plain one's (lines above)"
+fi
 
 # The 2-D page drives its module with the full module's glue (one glue, so the tests' and the
 # page's `pkg/nndl_backprop.js` are the same module). That is sound when the 2-D glue is the
@@ -94,10 +114,12 @@ mkdir -p "$OUT_DIR"
   perl -0pe 's{^[ \t]*/\*\*.*?\*/\n}{}gms' "$PKG_BUILD/full/nndl_backprop.js"
 } >"$GLUE_JS"
 cp "$PKG_BUILD/full/nndl_backprop_bg.wasm" "$BG_WASM"
+cp "$PKG_BUILD/full-relaxed/nndl_backprop_bg.wasm" "$BG_WASM_RELAXED"
 cp "$PKG_BUILD/2d/nndl_backprop_bg.wasm" "$WASM_2D"
 
 # The optimised modules must still compile and instantiate through the generated glue.
 node scripts/check-wasm.mjs "$GLUE_JS" "$BG_WASM"
+node scripts/check-wasm.mjs "$GLUE_JS" "$BG_WASM_RELAXED"
 node scripts/check-wasm.mjs "$GLUE_JS" "$WASM_2D"
 
 t="$(now_s)"
@@ -111,6 +133,7 @@ size_line() {
 }
 log "build: sizes"
 size_line "$BG_WASM"
+size_line "$BG_WASM_RELAXED"
 size_line "$WASM_2D"
 size_line "$GLUE_JS"
 total_raw=$(cat "$WASM_2D" "$GLUE_JS" | wc -c)

@@ -5,9 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import v8 from 'node:v8';
 
 const [glue = 'www/pkg/nndl_backprop.js', wasm = 'www/pkg/nndl_backprop_bg.wasm'] = process.argv.slice(2);
 const bytes = readFileSync(wasm);
+// Node before 22 has relaxed SIMD behind a flag; set it for the relaxed-SIMD build only.
+if (!WebAssembly.validate(bytes) && wasm.includes('relaxed')) v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 if (!WebAssembly.validate(bytes)) {
   console.error(`check-wasm: ${wasm} does not validate`);
   process.exit(1);

@@ -6,12 +6,13 @@
 // it yields to the message queue, so a Pause or a drawing to classify is served promptly.
 
 import init, { DigitsTrainer, drawingToDigit } from '../../pkg/nndl_backprop.js';
+import { coreUrl } from './core-url.js';
 
 const CHUNK_MS = 50;
 
 let trainer = null;
 let running = null; // { stop: boolean } while a train request is under way
-const ready = init();
+const ready = init({ module_or_path: coreUrl() });
 
 /** Everything the page redraws after the weights change. */
 function snapshot() {
