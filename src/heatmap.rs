@@ -562,31 +562,8 @@ fn exp_in_range(x: f64) -> f64 {
     let shifted = x * std::f64::consts::LOG2_E + ROUNDER;
     let n = shifted - ROUNDER;
     let r = (x - n * LN2_HI) - n * LN2_LO;
-    // e^r by its Taylor polynomial of degree 12 (the remainder is below e^0.35 · 0.35^13 / 13!
-    // ≈ 3e-16 of e^r), summed in Estrin's order: pairs, then pairs of pairs, with r², r⁴, r⁸,
-    // so the additions do not wait on one another as Horner's 12 in a row would.
-    const C: [f64; 13] = [
-        1.0,
-        1.0,
-        1.0 / 2.0,
-        1.0 / 6.0,
-        1.0 / 24.0,
-        1.0 / 120.0,
-        1.0 / 720.0,
-        1.0 / 5_040.0,
-        1.0 / 40_320.0,
-        1.0 / 362_880.0,
-        1.0 / 3_628_800.0,
-        1.0 / 39_916_800.0,
-        1.0 / 479_001_600.0,
-    ];
-    let r2 = r * r;
-    let r4 = r2 * r2;
-    let r8 = r4 * r4;
-    let q0 = (C[0] + C[1] * r) + (C[2] + C[3] * r) * r2;
-    let q1 = (C[4] + C[5] * r) + (C[6] + C[7] * r) * r2;
-    let q2 = (C[8] + C[9] * r) + (C[10] + C[11] * r) * r2;
-    let p = (q0 + q1 * r4) + (q2 + C[12] * r4) * r8;
+    // e^r as the training's exp computes it (`activation::exp_taylor`, Estrin's order).
+    let p = crate::activation::exp_taylor(r);
     // 2^n from its exponent bits (n is in −1022..=1022, so 2^n is a normal number).
     let n_int = shifted.to_bits().wrapping_sub(ROUNDER.to_bits());
     p * f64::from_bits(n_int.wrapping_add(1023) << 52)
