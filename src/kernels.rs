@@ -179,7 +179,8 @@ const WASM_PAIRS_FROM: usize = 32;
 /// has LLVM load all 8 δ vectors ahead of their multiplies, and V8, short of registers,
 /// keeps one sum on the stack. The same numbers as `update_rows`: each weight is
 /// shrink·w + its m terms in order. In V8 (x86 instructions per [784,30,10] step, callgrind
-/// on node): 1.128 M with `update_rows`, 1.079 M with the pairs, both with relaxed SIMD.
+/// on node --single-threaded): 1.142 M with `update_rows`, 1.058 M with the pairs, both with
+/// relaxed SIMD (the plain build with `update_rows`: 1.359 M).
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128", feature = "digits"))]
 unsafe fn update_pairs<S: Lanes>(u: Update) -> bool {
     let block = 4 * S::L;
@@ -714,8 +715,8 @@ fn product(ops: Operands, start: Start, c: *mut f64) -> bool {
     }
     // With relaxed SIMD's fused multiply-add no temporary is needed, and 4 rows × 5 columns
     // (10 accumulators) stay in registers; a mini-batch of 10 is then two whole blocks wide.
-    // A [784,30,10] step in V8: 1.083 M → 0.832 M x86 instructions (callgrind on node); × 6
-    // columns spilled again (1.062 M).
+    // A [784,30,10] step in V8: 1.058 M → 1.044 M x86 instructions (callgrind on node
+    // --single-threaded); × 6 columns spilled again.
     #[cfg(all(target_arch = "wasm32", target_feature = "relaxed-simd"))]
     {
         // SAFETY: the operands were checked against their slices.

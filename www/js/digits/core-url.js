@@ -1,6 +1,6 @@
 // Which build of the digits page's wasm core to load. Both are the same Rust code; one is
 // compiled with relaxed SIMD, whose f64x2.relaxed_madd is one fused multiply-add where the
-// CPU has them (x86-64 with FMA, ARM64), so a [784,30,10] training step runs ≈ 16 % fewer
+// CPU has them (x86-64 with FMA, ARM64), so a [784,30,10] training step runs ≈ 23 % fewer
 // instructions in V8 (BENCHMARKS.md). A browser without relaxed SIMD gets the plain build.
 // The two can differ in the last bits of a sum (one rounding instead of two), far below the
 // 1e-12 every result is held to.
