@@ -12,7 +12,13 @@ const CHUNK_MS = 50;
 
 let trainer = null;
 let running = null; // { stop: boolean } while a train request is under way
-const ready = init({ module_or_path: coreUrl() });
+const core = coreUrl();
+// Should the relaxed-SIMD build fail to load (a server without it), the plain one still can.
+const ready = init({ module_or_path: core }).catch((err) => {
+  const plain = coreUrl(() => false);
+  if (core.href === plain.href) throw err;
+  return init({ module_or_path: plain });
+});
 
 /** Everything the page redraws after the weights change. */
 function snapshot() {
