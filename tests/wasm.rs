@@ -8,6 +8,8 @@ use nndl_backprop::wasm::{generate_data, JsNetwork};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
+mod bp4;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn js(text: &str) -> JsValue {
@@ -648,13 +650,6 @@ fn sigmoid_and_tanh_over_a_buffer_are_bit_for_bit_the_scalar_ones() {
     }
 }
 
-/// Integer-valued entries, so every order of summation (and a fused multiply-add) is exact.
-fn ints(len: usize, seed: usize) -> Vec<f64> {
-    (0..len)
-        .map(|i| ((i * 37 + seed * 11) % 13) as f64 - 6.0)
-        .collect()
-}
-
 /// BP4 fused with the update in wasm (`kernels::step_weights`: a column of up to 8 vectors at
 /// a time, or, in the digits module, two columns of up to 4 vectors from 32 columns on)
 /// against the textbook sum shrink·w_jk + Σ_x d_jx a_kx, for rows that fill the blocks or
@@ -662,56 +657,16 @@ fn ints(len: usize, seed: usize) -> Vec<f64> {
 /// and a non-finite weight anywhere.
 #[wasm_bindgen_test]
 fn bp4_with_the_update_equals_the_textbook_sum_and_finds_any_non_finite_weight() {
-    use nndl_backprop::kernels::step_weights;
-    for rows in [1, 2, 3, 5, 7, 8, 9, 16, 17, 30] {
-        for m in [1, 3, 10] {
-            for cols in [7, 16, 31, 32, 33, 40] {
-                let d = ints(rows * m, 1);
-                let a = ints(cols * m, 2);
-                let w = ints(rows * cols, 3);
-                let mut padded = d.clone();
-                padded.extend([f64::NAN, f64::INFINITY, -1e308, f64::NAN]);
-                for shrink in [1.0, 0.5] {
-                    let want: Vec<f64> = (0..rows * cols)
-                        .map(|i| {
-                            let (j, k) = (i % rows, i / rows);
-                            let sum: f64 = (0..m).map(|x| d[j + x * rows] * a[k + x * cols]).sum();
-                            shrink * w[i] + sum
-                        })
-                        .collect();
-                    for d in [&d, &padded] {
-                        let mut out = vec![f64::NAN; rows * cols];
-                        assert!(step_weights(rows, m, cols, shrink, &w, d, &a, &mut out));
-                        assert_eq!(
-                            out,
-                            want,
-                            "{rows}×{m}×{cols}, shrink {shrink}, δ of {}",
-                            d.len()
-                        );
-                    }
-                }
-            }
-        }
-    }
-    for (rows, m, cols) in [
+    bp4::equals_the_textbook_sum(
+        &[1, 2, 3, 5, 7, 8, 9, 16, 17, 30],
+        &[1, 3, 10],
+        &[7, 16, 31, 32, 33, 40],
+    );
+    bp4::reports_a_non_finite_weight_wherever_it_is(&[
         (30, 10, 40),
         (9, 3, 33),
         (1, 2, 32),
         (16, 1, 35),
         (7, 10, 9),
-    ] {
-        let d = ints(rows * m + 4, 1);
-        let a = ints(cols * m, 2);
-        let w = ints(rows * cols, 3);
-        let mut out = vec![0.0; rows * cols];
-        assert!(step_weights(rows, m, cols, 1.0, &w, &d, &a, &mut out));
-        for at in 0..rows * cols {
-            let mut bad = w.clone();
-            bad[at] = if at % 2 == 0 { f64::INFINITY } else { f64::NAN };
-            assert!(
-                !step_weights(rows, m, cols, 1.0, &bad, &d, &a, &mut out),
-                "{rows}×{m}×{cols}: a non-finite weight at {at}"
-            );
-        }
-    }
+    ]);
 }
