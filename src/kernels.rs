@@ -158,6 +158,34 @@ unsafe fn all_finite_avx2(v: &[f64]) -> bool {
     _mm256_movemask_pd(eq) == 0b1111 && rest == 0.0
 }
 
+/// dst ← src, and whether every number of src is finite (`all_finite`'s sum of v·0), in one
+/// pass over src: each four numbers one load, one store and one multiply-add into one of four
+/// sums (16 numbers a turn). The batch's inputs come from L3; reading them once instead of
+/// twice (a check, then a copy) is what this is for.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+pub(crate) unsafe fn copy_all_finite_avx2(dst: &mut [f64], src: &[f64]) -> bool {
+    use std::arch::x86_64::*;
+    assert_eq!(dst.len(), src.len(), "dst and src have the same length");
+    let zero = _mm256_setzero_pd();
+    let mut acc = [zero; 4];
+    let (blocks, rest) = src.as_chunks::<16>();
+    let (dst_blocks, dst_rest) = dst.as_chunks_mut::<16>();
+    for (b, d) in blocks.iter().zip(dst_blocks) {
+        for (i, s) in acc.iter_mut().enumerate() {
+            // SAFETY: b and d hold 16 numbers each, so [4i .. 4i + 4] is inside both.
+            let v = _mm256_loadu_pd(b.as_ptr().add(4 * i));
+            _mm256_storeu_pd(d.as_mut_ptr().add(4 * i), v);
+            *s = _mm256_fmadd_pd(v, zero, *s);
+        }
+    }
+    dst_rest.copy_from_slice(rest);
+    let rest: f64 = rest.iter().map(|x| x * 0.0).sum();
+    let sum = _mm256_add_pd(_mm256_add_pd(acc[0], acc[1]), _mm256_add_pd(acc[2], acc[3]));
+    let eq = _mm256_cmp_pd::<_CMP_EQ_OQ>(sum, zero);
+    _mm256_movemask_pd(eq) == 0b1111 && rest == 0.0
+}
+
 /// Vectors of a column kept in registers by the wasm BP4: 8 (16 rows), with the broadcast, a
 /// product and the checks, fits the registers V8 gives to simd128 code.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
