@@ -392,12 +392,48 @@ unsafe fn update_tile<S: Lanes, const NV: usize, const C: usize, const SCALED: b
             acc[c][v] = if SCALED { S::mul(x, shrink) } else { x };
         }
     }
-    let mut a = u.a.add(t.k);
-    let mut d = u.d.add(t.j0);
-    for x in 0..u.m {
+    // The terms whose δ loads stay inside d, then (rarely) the rest with a masked load: two
+    // loops rather than a test in one, which kept the mask in a register and pushed one sum
+    // out to the stack (a store and a load on its chain at every term).
+    let x_safe = t.x_safe.min(u.m);
+    let acc = tile_terms::<S, NV, C, false>(acc, u, t, 0, x_safe, last_lanes);
+    let acc = tile_terms::<S, NV, C, true>(acc, u, t, x_safe, u.m, last_lanes);
+    for c in 0..C {
+        let out = u.w_new.add(t.j0 + (t.k + c) * u.rows);
+        for v in 0..NV {
+            S::store(out.add(v * l), acc[c][v]);
+            let nan_if_not_finite = S::sub(acc[c][v], acc[c][v]);
+            if v + 1 == NV {
+                chk_tail = S::add(chk_tail, nan_if_not_finite);
+            } else {
+                chk = S::add(chk, nan_if_not_finite);
+            }
+        }
+    }
+    (chk, chk_tail)
+}
+
+/// Terms x0 .. x1 of one tile (`update_tile`): acc[c][v] += d[rows of v, x]·a[k + c, x], x in
+/// order. With MASKED the last vector of δ is read with a masked load of `last_lanes` lanes.
+/// The sums come in and go out by value so they live in registers.
+#[cfg(target_arch = "x86_64")]
+#[allow(clippy::needless_range_loop)]
+#[inline(always)]
+unsafe fn tile_terms<S: Lanes, const NV: usize, const C: usize, const MASKED: bool>(
+    mut acc: [[S::V; NV]; C],
+    u: Update,
+    t: Tile,
+    x0: usize,
+    x1: usize,
+    last_lanes: usize,
+) -> [[S::V; NV]; C] {
+    let l = S::L;
+    let mut a = u.a.add(t.k + x0 * u.cols);
+    let mut d = u.d.add(t.j0 + x0 * u.rows);
+    for _ in x0..x1 {
         let mut dv = [S::zero(); NV];
         for v in 0..NV {
-            dv[v] = if v + 1 == NV && x >= t.x_safe {
+            dv[v] = if MASKED && v + 1 == NV {
                 S::load_first(d.add(v * l), last_lanes)
             } else {
                 S::load(d.add(v * l))
@@ -412,19 +448,7 @@ unsafe fn update_tile<S: Lanes, const NV: usize, const C: usize, const SCALED: b
         a = a.add(u.cols);
         d = d.add(u.rows);
     }
-    for c in 0..C {
-        let out = u.w_new.add(t.j0 + (t.k + c) * u.rows);
-        for v in 0..NV {
-            S::store(out.add(v * l), acc[c][v]);
-            let nan_if_not_finite = S::sub(acc[c][v], acc[c][v]);
-            if v + 1 == NV {
-                chk_tail = S::add(chk_tail, nan_if_not_finite);
-            } else {
-                chk = S::add(chk, nan_if_not_finite);
-            }
-        }
-    }
-    (chk, chk_tail)
+    acc
 }
 
 /// How many columns k of `rows` numbers each, from the start of a buffer of `len` numbers,
