@@ -99,13 +99,8 @@ pub fn sgd_epoch(
     let order = shuffled_order(data.len(), run.seed, run.epoch);
     let mut cost = 0.0;
     let mut steps = 0;
-    let batches = order.chunks(run.mini_batch_size);
-    let nexts = order
-        .chunks(run.mini_batch_size)
-        .skip(1)
-        .chain(std::iter::once(&[][..]));
-    for (indices, next) in batches.zip(nexts) {
-        cost += workspace.step_on_checked(net, data, indices, next, run.eta, run.lambda, run.n)?;
+    for indices in order.chunks(run.mini_batch_size) {
+        cost += workspace.step_on_checked(net, data, indices, run.eta, run.lambda, run.n)?;
         steps += 1;
     }
     Ok((steps, cost / steps as f64))

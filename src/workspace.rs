@@ -102,16 +102,12 @@ impl Workspace {
     /// `update_indices` for arguments the caller has already checked: η, λ and n
     /// (`train::sgd_epoch` checks them, and every example of `data`, once per epoch). The
     /// indices and the examples are still checked (the examples' x as they are copied, which
-    /// costs nothing extra), and an empty or oversized batch refused. `next`, the indices of
-    /// the step after this one (empty for the last), are fetched towards the cache while this
-    /// step computes.
-    #[allow(clippy::too_many_arguments)]
+    /// costs nothing extra), and an empty or oversized batch refused.
     pub(crate) fn step_on_checked(
         &mut self,
         net: &mut Network,
         data: &[Example],
         indices: &[usize],
-        next: &[usize],
         eta: f64,
         lambda: f64,
         n: usize,
@@ -120,7 +116,6 @@ impl Workspace {
             return crate::limits::check_step_args(indices.len(), eta, lambda, n).map(|_| 0.0);
         }
         self.load_indices(net, data, indices)?;
-        prefetch_inputs(data, next);
         self.step(net, eta, lambda, n)
     }
 
@@ -348,28 +343,6 @@ fn copy_all_finite(dst: &mut [f64], src: &[f64]) -> bool {
     }
     dst.copy_from_slice(src);
     all_finite(src)
-}
-
-/// Ask for the x of the examples `indices` picks (checked: out-of-range ones are skipped)
-/// to be brought towards the cache, a cache line at a time, so the next step's copy finds
-/// them there instead of in memory. Only a hint: nothing is read, nothing can fault.
-fn prefetch_inputs(data: &[Example], indices: &[usize]) {
-    #[cfg(target_arch = "x86_64")]
-    for &i in indices {
-        if let Some(e) = data.get(i) {
-            for line in e.x.chunks(8) {
-                // SAFETY: a prefetch only hints; the address is inside e.x anyway. SSE is
-                // part of x86-64.
-                unsafe {
-                    std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T1 }>(
-                        line.as_ptr().cast(),
-                    )
-                }
-            }
-        }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = (data, indices);
 }
 
 /// a = σ(z) over a buffer, with the match outside the loop.
