@@ -164,14 +164,22 @@ unsafe fn all_finite_avx2(v: &[f64]) -> bool {
 /// twice (a check, then a copy) is what this is for.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-pub(crate) unsafe fn copy_all_finite_avx2(dst: &mut [f64], src: &[f64]) -> bool {
+pub(crate) unsafe fn copy_all_finite_avx2(dst: &mut [f64], src: &[f64], ahead: &[f64]) -> bool {
     use std::arch::x86_64::*;
     assert_eq!(dst.len(), src.len(), "dst and src have the same length");
     let zero = _mm256_setzero_pd();
     let mut acc = [zero; 4];
     let (blocks, rest) = src.as_chunks::<16>();
     let (dst_blocks, dst_rest) = dst.as_chunks_mut::<16>();
+    let mut fetch = ahead.chunks(8);
     for (b, d) in blocks.iter().zip(dst_blocks) {
+        // Two cache lines' worth of `ahead` per 16 numbers copied: a prefetch only hints,
+        // and its address is inside `ahead`.
+        for _ in 0..2 {
+            if let Some(line) = fetch.next() {
+                _mm_prefetch::<_MM_HINT_T0>(line.as_ptr().cast());
+            }
+        }
         for (i, s) in acc.iter_mut().enumerate() {
             // SAFETY: b and d hold 16 numbers each, so [4i .. 4i + 4] is inside both.
             let v = _mm256_loadu_pd(b.as_ptr().add(4 * i));

@@ -148,17 +148,21 @@ impl Workspace {
     fn load<'a>(
         &mut self,
         net: &Network,
-        batch: impl ExactSizeIterator<Item = &'a Example>,
+        batch: impl ExactSizeIterator<Item = &'a Example> + Clone,
     ) -> bool {
         self.prepare(&net.sizes, batch.len());
         let (n_in, n_out) = (net.sizes[0], net.sizes[net.sizes.len() - 1]);
         let mut finite = true;
-        for (c, e) in batch.enumerate() {
+        let ahead = batch.clone().skip(1).map(Some).chain([None]);
+        for (c, (e, next)) in batch.zip(ahead).enumerate() {
             if e.x.len() != n_in || !accepts_y(net, &e.y) {
                 return false;
             }
+            // The next example's y is a few numbers in an allocation of its own: ask for it
+            // now, and for its x during this copy.
+            prefetch_short(next.map_or(&[], |n| &n.y));
             let x = &mut self.activations[0][c * n_in..(c + 1) * n_in];
-            finite &= copy_all_finite(x, &e.x);
+            finite &= copy_all_finite(x, &e.x, next.map_or(&[], |n| &n.x));
             self.y[c * n_out..(c + 1) * n_out].copy_from_slice(&e.y);
         }
         finite
@@ -331,18 +335,37 @@ fn all_finite(v: &[f64]) -> bool {
 
 /// dst ← src, and whether every number of src is finite, in one pass over src: natively one
 /// AVX2 load, store and multiply-add per four numbers (`kernels::copy_all_finite_avx2`),
-/// elsewhere the same sum of v·0 in a loop that vectorises.
-fn copy_all_finite(dst: &mut [f64], src: &[f64]) -> bool {
+/// which also asks for `ahead` (the next example's x) to be fetched as it goes; elsewhere the
+/// same sum of v·0 in a loop that vectorises.
+fn copy_all_finite(dst: &mut [f64], src: &[f64], ahead: &[f64]) -> bool {
     #[cfg(target_arch = "x86_64")]
     if src.len() >= 16
         && std::arch::is_x86_feature_detected!("avx2")
         && std::arch::is_x86_feature_detected!("fma")
     {
         // SAFETY: the CPU has just been checked for both features the function is built with.
-        return unsafe { crate::kernels::copy_all_finite_avx2(dst, src) };
+        return unsafe { crate::kernels::copy_all_finite_avx2(dst, src, ahead) };
     }
+    let _ = ahead;
     dst.copy_from_slice(src);
     all_finite(src)
+}
+
+/// Ask for the cache lines of a short buffer (its first and last number's) to be fetched: a
+/// prefetch on x86-64, only a hint (nothing is read, nothing can fault); elsewhere nothing.
+#[inline(always)]
+fn prefetch_short(v: &[f64]) {
+    #[cfg(target_arch = "x86_64")]
+    if let (Some(first), Some(last)) = (v.first(), v.last()) {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        // SAFETY: SSE is part of x86-64; the addresses are inside v.
+        unsafe {
+            _mm_prefetch::<_MM_HINT_T0>((first as *const f64).cast());
+            _mm_prefetch::<_MM_HINT_T0>((last as *const f64).cast());
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = v;
 }
 
 /// a = σ(z) over a buffer, with the match outside the loop.
