@@ -153,16 +153,23 @@ impl Workspace {
         self.prepare(&net.sizes, batch.len());
         let (n_in, n_out) = (net.sizes[0], net.sizes[net.sizes.len() - 1]);
         let mut finite = true;
-        let ahead = batch.clone().skip(1).map(Some).chain([None]);
-        for (c, (e, next)) in batch.zip(ahead).enumerate() {
+        // Natively the next example is asked for (prefetched) while this one is copied: its y
+        // (a few numbers in an allocation of its own) now, its x during the copy.
+        #[cfg(target_arch = "x86_64")]
+        let mut ahead = batch.clone().skip(1);
+        for (c, e) in batch.enumerate() {
             if e.x.len() != n_in || !accepts_y(net, &e.y) {
                 return false;
             }
-            // The next example's y is a few numbers in an allocation of its own: ask for it
-            // now, and for its x during this copy.
-            prefetch_short(next.map_or(&[], |n| &n.y));
+            #[cfg(target_arch = "x86_64")]
+            let next_x = ahead.next().map_or(&[][..], |next| {
+                prefetch_short(&next.y);
+                &next.x
+            });
+            #[cfg(not(target_arch = "x86_64"))]
+            let next_x = &[][..];
             let x = &mut self.activations[0][c * n_in..(c + 1) * n_in];
-            finite &= copy_all_finite(x, &e.x, next.map_or(&[], |n| &n.x));
+            finite &= copy_all_finite(x, &e.x, next_x);
             self.y[c * n_out..(c + 1) * n_out].copy_from_slice(&e.y);
         }
         finite
@@ -352,10 +359,10 @@ fn copy_all_finite(dst: &mut [f64], src: &[f64], ahead: &[f64]) -> bool {
 }
 
 /// Ask for the cache lines of a short buffer (its first and last number's) to be fetched: a
-/// prefetch on x86-64, only a hint (nothing is read, nothing can fault); elsewhere nothing.
+/// prefetch, only a hint (nothing is read, nothing can fault).
+#[cfg(target_arch = "x86_64")]
 #[inline(always)]
 fn prefetch_short(v: &[f64]) {
-    #[cfg(target_arch = "x86_64")]
     if let (Some(first), Some(last)) = (v.first(), v.last()) {
         use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
         // SAFETY: SSE is part of x86-64; the addresses are inside v.
@@ -364,8 +371,6 @@ fn prefetch_short(v: &[f64]) {
             _mm_prefetch::<_MM_HINT_T0>((last as *const f64).cast());
         }
     }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = v;
 }
 
 /// a = σ(z) over a buffer, with the match outside the loop.
