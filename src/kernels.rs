@@ -163,6 +163,42 @@ unsafe fn all_finite_avx2(v: &[f64]) -> bool {
     _mm256_movemask_pd(eq) == 0b1111 && rest == 0.0
 }
 
+/// dst ← src, and whether every number of src is finite (`all_finite`'s sum of v·0), in one
+/// pass over src: each four numbers one load, one store and one multiply-add into one of four
+/// sums (16 numbers a turn). The batch's inputs come from L3; reading them once instead of
+/// twice (a check, then a copy) is what this is for.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+pub(crate) unsafe fn copy_all_finite_avx2(dst: &mut [f64], src: &[f64], ahead: &[f64]) -> bool {
+    use std::arch::x86_64::*;
+    assert_eq!(dst.len(), src.len(), "dst and src have the same length");
+    let zero = _mm256_setzero_pd();
+    let mut acc = [zero; 4];
+    let (blocks, rest) = src.as_chunks::<16>();
+    let (dst_blocks, dst_rest) = dst.as_chunks_mut::<16>();
+    let mut fetch = ahead.chunks(8);
+    for (b, d) in blocks.iter().zip(dst_blocks) {
+        // Two cache lines' worth of `ahead` per 16 numbers copied: a prefetch only hints,
+        // and its address is inside `ahead`.
+        for _ in 0..2 {
+            if let Some(line) = fetch.next() {
+                _mm_prefetch::<_MM_HINT_T0>(line.as_ptr().cast());
+            }
+        }
+        for (i, s) in acc.iter_mut().enumerate() {
+            // SAFETY: b and d hold 16 numbers each, so [4i .. 4i + 4] is inside both.
+            let v = _mm256_loadu_pd(b.as_ptr().add(4 * i));
+            _mm256_storeu_pd(d.as_mut_ptr().add(4 * i), v);
+            *s = _mm256_fmadd_pd(v, zero, *s);
+        }
+    }
+    dst_rest.copy_from_slice(rest);
+    let rest: f64 = rest.iter().map(|x| x * 0.0).sum();
+    let sum = _mm256_add_pd(_mm256_add_pd(acc[0], acc[1]), _mm256_add_pd(acc[2], acc[3]));
+    let eq = _mm256_cmp_pd::<_CMP_EQ_OQ>(sum, zero);
+    _mm256_movemask_pd(eq) == 0b1111 && rest == 0.0
+}
+
 /// Vectors of a column kept in registers by the wasm BP4: 8 (16 rows), with the broadcast, a
 /// product and the checks, fits the registers V8 gives to simd128 code.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
@@ -464,12 +500,48 @@ unsafe fn update_tile<S: Lanes, const NV: usize, const C: usize, const SCALED: b
             acc[c][v] = if SCALED { S::mul(x, shrink) } else { x };
         }
     }
-    let mut a = u.a.add(t.k);
-    let mut d = u.d.add(t.j0);
-    for x in 0..u.m {
+    // The terms whose δ loads stay inside d, then (rarely) the rest with a masked load: two
+    // loops rather than a test in one, which kept the mask in a register and pushed one sum
+    // out to the stack (a store and a load on its chain at every term).
+    let x_safe = t.x_safe.min(u.m);
+    let acc = tile_terms::<S, NV, C, false>(acc, u, t, 0, x_safe, last_lanes);
+    let acc = tile_terms::<S, NV, C, true>(acc, u, t, x_safe, u.m, last_lanes);
+    for c in 0..C {
+        let out = u.w_new.add(t.j0 + (t.k + c) * u.rows);
+        for v in 0..NV {
+            S::store(out.add(v * l), acc[c][v]);
+            let nan_if_not_finite = S::sub(acc[c][v], acc[c][v]);
+            if v + 1 == NV {
+                chk_tail = S::add(chk_tail, nan_if_not_finite);
+            } else {
+                chk = S::add(chk, nan_if_not_finite);
+            }
+        }
+    }
+    (chk, chk_tail)
+}
+
+/// Terms x0 .. x1 of one tile (`update_tile`): acc[c][v] += d[rows of v, x]·a[k + c, x], x in
+/// order. With MASKED the last vector of δ is read with a masked load of `last_lanes` lanes.
+/// The sums come in and go out by value so they live in registers.
+#[cfg(target_arch = "x86_64")]
+#[allow(clippy::needless_range_loop)]
+#[inline(always)]
+unsafe fn tile_terms<S: Lanes, const NV: usize, const C: usize, const MASKED: bool>(
+    mut acc: [[S::V; NV]; C],
+    u: Update,
+    t: Tile,
+    x0: usize,
+    x1: usize,
+    last_lanes: usize,
+) -> [[S::V; NV]; C] {
+    let l = S::L;
+    let mut a = u.a.add(t.k + x0 * u.cols);
+    let mut d = u.d.add(t.j0 + x0 * u.rows);
+    for _ in x0..x1 {
         let mut dv = [S::zero(); NV];
         for v in 0..NV {
-            dv[v] = if v + 1 == NV && x >= t.x_safe {
+            dv[v] = if MASKED && v + 1 == NV {
                 S::load_first(d.add(v * l), last_lanes)
             } else {
                 S::load(d.add(v * l))
@@ -484,19 +556,7 @@ unsafe fn update_tile<S: Lanes, const NV: usize, const C: usize, const SCALED: b
         a = a.add(u.cols);
         d = d.add(u.rows);
     }
-    for c in 0..C {
-        let out = u.w_new.add(t.j0 + (t.k + c) * u.rows);
-        for v in 0..NV {
-            S::store(out.add(v * l), acc[c][v]);
-            let nan_if_not_finite = S::sub(acc[c][v], acc[c][v]);
-            if v + 1 == NV {
-                chk_tail = S::add(chk_tail, nan_if_not_finite);
-            } else {
-                chk = S::add(chk, nan_if_not_finite);
-            }
-        }
-    }
-    (chk, chk_tail)
+    acc
 }
 
 /// How many columns k of `rows` numbers each, from the start of a buffer of `len` numbers,

@@ -75,11 +75,12 @@ impl Workspace {
         n: usize,
     ) -> Result<f64> {
         crate::limits::check_step_args(batch.len(), eta, lambda, n)?;
-        if !batch.iter().all(|e| accepts(net, e)) {
+        if !self.load(net, batch.iter()) {
             // Only for a bad batch: the same checks again, to name what is wrong.
             net.check_step(batch, eta, lambda, n)?;
+            return Err(refused());
         }
-        self.step(net, batch.iter(), eta, lambda, n)
+        self.step(net, eta, lambda, n)
     }
 
     /// One SGD step on the examples of `data` picked by `indices`, without copying them into
@@ -94,23 +95,14 @@ impl Workspace {
         n: usize,
     ) -> Result<f64> {
         crate::limits::check_step_args(indices.len(), eta, lambda, n)?;
-        for (c, &i) in indices.iter().enumerate() {
-            let e = data.get(i).ok_or_else(|| {
-                Error::new(format!(
-                    "indices[{c}] must be below the data set's size {}, got {i}",
-                    data.len()
-                ))
-            })?;
-            if !accepts(net, e) {
-                name_the_fault(net, e, i)?;
-            }
-        }
-        self.step(net, indices.iter().map(|&i| &data[i]), eta, lambda, n)
+        self.load_indices(net, data, indices)?;
+        self.step(net, eta, lambda, n)
     }
 
-    /// `update_indices` for arguments the caller has already checked: η, λ, n and every
-    /// example of `data` against the network (`train::sgd_epoch` checks them once per epoch).
-    /// Indices are still checked, and an empty or oversized batch refused.
+    /// `update_indices` for arguments the caller has already checked: η, λ and n
+    /// (`train::sgd_epoch` checks them, and every example of `data`, once per epoch). The
+    /// indices and the examples are still checked (the examples' x as they are copied, which
+    /// costs nothing extra), and an empty or oversized batch refused.
     pub(crate) fn step_on_checked(
         &mut self,
         net: &mut Network,
@@ -123,31 +115,68 @@ impl Workspace {
         if indices.is_empty() || indices.len() > crate::limits::MAX_BATCH {
             return crate::limits::check_step_args(indices.len(), eta, lambda, n).map(|_| 0.0);
         }
-        if let Some(c) = indices.iter().position(|&i| i >= data.len()) {
-            return Err(Error::new(format!(
-                "indices[{c}] must be below the data set's size {}, got {}",
-                data.len(),
-                indices[c]
-            )));
-        }
-        self.step(net, indices.iter().map(|&i| &data[i]), eta, lambda, n)
+        self.load_indices(net, data, indices)?;
+        self.step(net, eta, lambda, n)
     }
 
-    /// The step itself, on examples already checked against the network.
-    fn step<'a>(
+    /// Copy the examples of `data` picked by `indices` into the batch buffers, checking them
+    /// on the way; when one is out of range or refused, the first such one (in order) is
+    /// named as `update_indices` always has.
+    fn load_indices(&mut self, net: &Network, data: &[Example], indices: &[usize]) -> Result<()> {
+        if indices.iter().all(|&i| i < data.len())
+            && self.load(net, indices.iter().map(|&i| &data[i]))
+        {
+            return Ok(());
+        }
+        for (c, &i) in indices.iter().enumerate() {
+            let e = data.get(i).ok_or_else(|| {
+                Error::new(format!(
+                    "indices[{c}] must be below the data set's size {}, got {i}",
+                    data.len()
+                ))
+            })?;
+            if !accepts(net, e) {
+                name_the_fault(net, e, i)?;
+            }
+        }
+        Err(refused())
+    }
+
+    /// Copy a batch's x and y into a^1 and `y`, each example checked as `accepts` does, x's
+    /// finiteness in the same pass as its copy (so x is read once, from wherever it is). True
+    /// when every example passed; the network is not touched either way.
+    fn load<'a>(
         &mut self,
-        net: &mut Network,
-        batch: impl ExactSizeIterator<Item = &'a Example>,
-        eta: f64,
-        lambda: f64,
-        n: usize,
-    ) -> Result<f64> {
+        net: &Network,
+        batch: impl ExactSizeIterator<Item = &'a Example> + Clone,
+    ) -> bool {
         self.prepare(&net.sizes, batch.len());
         let (n_in, n_out) = (net.sizes[0], net.sizes[net.sizes.len() - 1]);
+        let mut finite = true;
+        // Natively the next example is asked for (prefetched) while this one is copied: its y
+        // (a few numbers in an allocation of its own) now, its x during the copy.
+        #[cfg(target_arch = "x86_64")]
+        let mut ahead = batch.clone().skip(1);
         for (c, e) in batch.enumerate() {
-            self.activations[0][c * n_in..(c + 1) * n_in].copy_from_slice(&e.x);
+            if e.x.len() != n_in || !accepts_y(net, &e.y) {
+                return false;
+            }
+            #[cfg(target_arch = "x86_64")]
+            let next_x = ahead.next().map_or(&[][..], |next| {
+                prefetch_short(&next.y);
+                &next.x
+            });
+            #[cfg(not(target_arch = "x86_64"))]
+            let next_x = &[][..];
+            let x = &mut self.activations[0][c * n_in..(c + 1) * n_in];
+            finite &= copy_all_finite(x, &e.x, next_x);
             self.y[c * n_out..(c + 1) * n_out].copy_from_slice(&e.y);
         }
+        finite
+    }
+
+    /// The step itself, on the batch `load` has put in the buffers.
+    fn step(&mut self, net: &mut Network, eta: f64, lambda: f64, n: usize) -> Result<f64> {
         let cost = self.forward(net);
         let shrink = 1.0 - eta * lambda / n as f64;
         let finite = self.backward(net, eta / self.m as f64, shrink);
@@ -286,17 +315,62 @@ pub(crate) fn name_the_fault(net: &Network, e: &Example, i: usize) -> Result<()>
 /// finiteness of x tested branch-free so that it vectorises: 784 inputs cost a few hundred
 /// instructions instead of a few thousand.
 pub(crate) fn accepts(net: &Network, e: &Example) -> bool {
+    e.x.len() == net.sizes[0] && accepts_y(net, &e.y) && all_finite(&e.x)
+}
+
+/// The y part of `accepts`: n_L numbers, finite, and in [0, 1] for cross-entropy.
+fn accepts_y(net: &Network, y: &[f64]) -> bool {
     let n_out = net.sizes[net.sizes.len() - 1];
     let y_ok = match net.cost {
-        Cost::CrossEntropy => e.y.iter().all(|y| (0.0..=1.0).contains(y)),
-        Cost::Quadratic => all_finite(&e.y),
+        Cost::CrossEntropy => y.iter().all(|y| (0.0..=1.0).contains(y)),
+        Cost::Quadratic => all_finite(y),
     };
-    e.x.len() == net.sizes[0] && e.y.len() == n_out && all_finite(&e.x) && y_ok
+    y.len() == n_out && y_ok
+}
+
+/// The error for a batch the checks refused but could not name a fault in. `accepts` and
+/// `Network::check_example` test the same things, so this is not expected; it keeps a
+/// disagreement between them from stepping on a half-copied batch.
+fn refused() -> Error {
+    Error::new("the batch holds an example the network does not accept")
 }
 
 /// Whether every number is finite (`kernels::all_finite`: branch-free, four at a time).
 fn all_finite(v: &[f64]) -> bool {
     crate::kernels::all_finite(v)
+}
+
+/// dst ← src, and whether every number of src is finite, in one pass over src: natively one
+/// AVX2 load, store and multiply-add per four numbers (`kernels::copy_all_finite_avx2`),
+/// which also asks for `ahead` (the next example's x) to be fetched as it goes; elsewhere the
+/// same sum of v·0 in a loop that vectorises.
+fn copy_all_finite(dst: &mut [f64], src: &[f64], ahead: &[f64]) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    if src.len() >= 16
+        && std::arch::is_x86_feature_detected!("avx2")
+        && std::arch::is_x86_feature_detected!("fma")
+    {
+        // SAFETY: the CPU has just been checked for both features the function is built with.
+        return unsafe { crate::kernels::copy_all_finite_avx2(dst, src, ahead) };
+    }
+    let _ = ahead;
+    dst.copy_from_slice(src);
+    all_finite(src)
+}
+
+/// Ask for the cache lines of a short buffer (its first and last number's) to be fetched: a
+/// prefetch, only a hint (nothing is read, nothing can fault).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn prefetch_short(v: &[f64]) {
+    if let (Some(first), Some(last)) = (v.first(), v.last()) {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        // SAFETY: SSE is part of x86-64; the addresses are inside v.
+        unsafe {
+            _mm_prefetch::<_MM_HINT_T0>((first as *const f64).cast());
+            _mm_prefetch::<_MM_HINT_T0>((last as *const f64).cast());
+        }
+    }
 }
 
 /// a = σ(z) over a buffer, with the match outside the loop.
