@@ -190,6 +190,23 @@ mod quads {
         _mm256_blendv_pd(t, z, _mm256_cmp_pd::<_CMP_UNORD_Q>(z, z))
     }
 
+    /// `super::exp_taylor` of each lane, the same operations in the same order.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    unsafe fn exp_taylor(r: __m256d) -> __m256d {
+        let c = |i: usize| _mm256_set1_pd(super::TAYLOR[i]);
+        let pair = |i: usize| _mm256_add_pd(c(i), _mm256_mul_pd(c(i + 1), r));
+        let r2 = _mm256_mul_pd(r, r);
+        let r4 = _mm256_mul_pd(r2, r2);
+        let r8 = _mm256_mul_pd(r4, r4);
+        let q0 = _mm256_add_pd(pair(0), _mm256_mul_pd(pair(2), r2));
+        let q1 = _mm256_add_pd(pair(4), _mm256_mul_pd(pair(6), r2));
+        let q2 = _mm256_add_pd(pair(8), _mm256_mul_pd(pair(10), r2));
+        let low = _mm256_add_pd(q0, _mm256_mul_pd(q1, r4));
+        let high = _mm256_add_pd(q2, _mm256_mul_pd(c(12), r4));
+        _mm256_add_pd(low, _mm256_mul_pd(high, r8))
+    }
+
     /// `super::exp_non_positive` of each lane.
     #[inline]
     #[target_feature(enable = "avx2")]
@@ -213,10 +230,7 @@ mod quads {
             _mm256_sub_pd(x, _mm256_mul_pd(n, _mm256_set1_pd(LN2_HI))),
             _mm256_mul_pd(n, _mm256_set1_pd(LN2_LO)),
         );
-        let mut p = _mm256_set1_pd(1.0 / 6_227_020_800.0);
-        for f in super::FACTORIALS {
-            p = _mm256_add_pd(_mm256_mul_pd(p, r), _mm256_set1_pd(1.0 / f));
-        }
+        let p = exp_taylor(r);
         let scale = _mm256_slli_epi64::<52>(_mm256_add_epi64(n_int, _mm256_set1_epi64x(1023)));
         _mm256_andnot_pd(tiny, _mm256_mul_pd(p, _mm256_castsi256_pd(scale)))
     }
