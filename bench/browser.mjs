@@ -334,7 +334,13 @@ function plainChromium() {
     async close() {
       proc.kill();
       await exited;
-      rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+      // Chromium's helper processes can still be writing its profile for a moment after the
+      // browser has exited: retry, and never fail the run over a leftover temporary folder.
+      try {
+        rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
+      } catch (err) {
+        console.warn(`bench: could not remove ${dir}: ${err.code ?? err}`);
+      }
     },
   };
 }
