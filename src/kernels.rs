@@ -210,16 +210,17 @@ const WASM_MAXV: usize = 8;
 const WASM_PAIRS_FROM: usize = 32;
 
 /// BP4 fused with the step in wasm for wide matrices (the digits network's w^2 is 30 × 784):
-/// blocks of up to 4 vectors of rows × 2 columns of the new weights, 8 sums in registers,
-/// so each δ vector loaded serves two multiply-adds. A column of 8 vectors (`update_rows`)
-/// has LLVM load all 8 δ vectors ahead of their multiplies, and V8, short of registers,
-/// keeps one sum on the stack. The same numbers as `update_rows`: each weight is
-/// shrink·w + its m terms in order. In V8 (x86 instructions per [784,30,10] step, callgrind
-/// on node --single-threaded): 1.142 M with `update_rows`, 1.058 M with the pairs, both with
-/// relaxed SIMD (the plain build with `update_rows`: 1.359 M).
+/// blocks of up to 3 vectors of rows × 2 columns of the new weights, 6 sums in registers,
+/// so each δ vector loaded serves two multiply-adds (30 rows are five whole blocks). A column
+/// of 8 vectors (`update_rows`) has LLVM load all 8 δ vectors ahead of their multiplies, and
+/// V8, short of registers, keeps one sum on the stack; so did 4 vectors × 2 columns once
+/// LLVM had unrolled the loop over the batch (node 20's V8 kept five of its eight sums on the
+/// stack). The same numbers as `update_rows`: each weight is shrink·w + its m terms in order.
+/// x86 instructions per [784,30,10] step in V8 14.6 (callgrind on node 26
+/// --single-threaded, relaxed SIMD): 1.169 M with 4 vectors × 2 columns, 1.109 M with 3.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128", feature = "digits"))]
 unsafe fn update_pairs<S: Lanes>(u: Update) -> bool {
-    let block = 4 * S::L;
+    let block = 3 * S::L;
     let blocks = u.rows.div_ceil(block);
     let mut finite = true;
     // The last block first: its short last vector spills into the next column's first rows,
@@ -230,8 +231,7 @@ unsafe fn update_pairs<S: Lanes>(u: Update) -> bool {
         finite &= match nr.div_ceil(S::L) {
             1 => update_pair_block::<S, 1>(u, j0, nr),
             2 => update_pair_block::<S, 2>(u, j0, nr),
-            3 => update_pair_block::<S, 3>(u, j0, nr),
-            _ => update_pair_block::<S, 4>(u, j0, nr),
+            _ => update_pair_block::<S, 3>(u, j0, nr),
         };
     }
     finite
@@ -263,11 +263,22 @@ unsafe fn update_pair_block<S: Lanes, const NV: usize>(u: Update, j0: usize, nr:
         }
         let mut a = u.a.add(k);
         let mut d = u.d.add(j0);
-        for x in 0..u.m {
+        for _ in 0..x_safe {
             let s0 = S::broadcast(a);
             let s1 = S::broadcast(a.add(1));
             for v in 0..NV {
-                let dv = if v + 1 == NV && x >= x_safe {
+                let dv = S::load(d.add(v * l));
+                acc[0][v] = S::mul_add(dv, s0, acc[0][v]);
+                acc[1][v] = S::mul_add(dv, s1, acc[1][v]);
+            }
+            a = a.add(u.cols);
+            d = d.add(u.rows);
+        }
+        for _ in x_safe..u.m {
+            let s0 = S::broadcast(a);
+            let s1 = S::broadcast(a.add(1));
+            for v in 0..NV {
+                let dv = if v + 1 == NV {
                     S::load_first(d.add(v * l), t)
                 } else {
                     S::load(d.add(v * l))
