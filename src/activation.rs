@@ -243,43 +243,90 @@ mod quads {
 mod pairs {
     use core::arch::wasm32::*;
 
+    /// Every number σ and tanh need, each in both lanes, read from memory. Written as
+    /// constants in the loop, V8 (14.6, as in Chromium) rebuilt each one at every use — a
+    /// 64-bit move into a general register, a move into a vector register and a shuffle — so
+    /// about half of σ's ≈ 125 x86 instructions a pair were the ≈ 20 constants. Read through
+    /// `black_box` the compiler cannot fold them back into constants; V8 then keeps them in
+    /// registers or reads them from the stack, one instruction a use.
+    #[repr(C, align(16))]
+    pub struct Consts {
+        taylor: [v128; 13],
+        log2_e: v128,
+        ln2_hi: v128,
+        ln2_lo: v128,
+        rounder: v128,
+        floor: v128,
+        bias: v128,
+        one: v128,
+        minus_two: v128,
+        minus_zero: v128,
+        zero: v128,
+    }
+
+    const fn both(x: f64) -> v128 {
+        f64x2(x, x)
+    }
+
+    static CONSTS: Consts = Consts {
+        taylor: {
+            let mut t = [both(0.0); 13];
+            let mut i = 0;
+            while i < 13 {
+                t[i] = both(super::TAYLOR[i]);
+                i += 1;
+            }
+            t
+        },
+        log2_e: both(std::f64::consts::LOG2_E),
+        // ln 2 in two parts, as `super::exp_non_positive` has them.
+        ln2_hi: both(f64::from_bits(0x3fe6_2e42_fee0_0000)),
+        ln2_lo: both(f64::from_bits(0x3dea_39ef_3579_3c76)),
+        rounder: both(6_755_399_441_055_744.0),
+        floor: both(-708.0),
+        bias: i64x2(1023, 1023),
+        one: both(1.0),
+        minus_two: both(-2.0),
+        minus_zero: both(-0.0),
+        zero: both(0.0),
+    };
+
     /// Applies `f` to each whole pair of `v`; returns the last value when `v`'s length is odd.
     #[inline(always)]
-    pub fn each_pair(v: &mut [f64], f: impl Fn(v128) -> v128) -> &mut [f64] {
+    pub fn each_pair(v: &mut [f64], f: impl Fn(v128, &Consts) -> v128) -> &mut [f64] {
+        let k: &Consts = core::hint::black_box(&CONSTS);
         let (pairs, rest) = v.as_chunks_mut::<2>();
         for p in pairs {
             let p: *mut v128 = p.as_mut_ptr().cast();
             // SAFETY: `p` points at two f64 (16 bytes) of `v`, borrowed exclusively; wasm
             // loads and stores need no alignment.
-            unsafe { v128_store(p, f(v128_load(p))) }
+            unsafe { v128_store(p, f(v128_load(p), k)) }
         }
         rest
     }
 
     /// `super::sigmoid` of both lanes.
     #[inline(always)]
-    pub fn sigmoid(z: v128) -> v128 {
-        let e = exp_non_positive(f64x2_neg(f64x2_abs(z)));
-        let s = f64x2_div(f64x2_splat(1.0), f64x2_add(f64x2_splat(1.0), e));
-        v128_bitselect(s, f64x2_mul(e, s), f64x2_ge(z, f64x2_splat(0.0)))
+    pub fn sigmoid(z: v128, k: &Consts) -> v128 {
+        let e = exp_non_positive(f64x2_neg(f64x2_abs(z)), k);
+        let s = f64x2_div(k.one, f64x2_add(k.one, e));
+        v128_bitselect(s, f64x2_mul(e, s), f64x2_ge(z, k.zero))
     }
 
     /// `super::tanh` of both lanes.
     #[inline(always)]
-    pub fn tanh(z: v128) -> v128 {
-        let e = exp_non_positive(f64x2_mul(f64x2_splat(-2.0), f64x2_abs(z)));
-        let one = f64x2_splat(1.0);
-        let t = f64x2_div(f64x2_sub(one, e), f64x2_add(one, e));
-        let sign = f64x2_splat(-0.0);
-        let t = v128_bitselect(z, t, sign); // copysign
+    pub fn tanh(z: v128, k: &Consts) -> v128 {
+        let e = exp_non_positive(f64x2_mul(k.minus_two, f64x2_abs(z)), k);
+        let t = f64x2_div(f64x2_sub(k.one, e), f64x2_add(k.one, e));
+        let t = v128_bitselect(z, t, k.minus_zero); // copysign
         v128_bitselect(z, t, f64x2_ne(z, z))
     }
 
     /// `super::exp_taylor` of both lanes, the same operations in the same order.
     #[inline(always)]
-    fn exp_taylor(r: v128) -> v128 {
-        let c = |i: usize| f64x2_splat(super::TAYLOR[i]);
-        let pair = |i: usize| f64x2_add(c(i), f64x2_mul(c(i + 1), r));
+    fn exp_taylor(r: v128, k: &Consts) -> v128 {
+        let c = &k.taylor;
+        let pair = |i: usize| f64x2_add(c[i], f64x2_mul(c[i + 1], r));
         let r2 = f64x2_mul(r, r);
         let r4 = f64x2_mul(r2, r2);
         let r8 = f64x2_mul(r4, r4);
@@ -287,30 +334,23 @@ mod pairs {
         let q1 = f64x2_add(pair(4), f64x2_mul(pair(6), r2));
         let q2 = f64x2_add(pair(8), f64x2_mul(pair(10), r2));
         let low = f64x2_add(q0, f64x2_mul(q1, r4));
-        let high = f64x2_add(q2, f64x2_mul(c(12), r4));
+        let high = f64x2_add(q2, f64x2_mul(c[12], r4));
         f64x2_add(low, f64x2_mul(high, r8))
     }
 
     /// `super::exp_non_positive` of both lanes.
     #[inline(always)]
-    fn exp_non_positive(x: v128) -> v128 {
-        const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
-        const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
-        const ROUNDER: f64 = 6_755_399_441_055_744.0;
-        let tiny = f64x2_lt(x, f64x2_splat(-708.0));
+    fn exp_non_positive(x: v128, k: &Consts) -> v128 {
+        let tiny = f64x2_lt(x, k.floor);
         // f64::max(x, −708): pmax gives its first operand unless it is less than the second,
         // so a NaN x gives −708 as f64::max does.
-        let x = f64x2_pmax(f64x2_splat(-708.0), x);
-        let rounder = f64x2_splat(ROUNDER);
-        let shifted = f64x2_add(f64x2_mul(x, f64x2_splat(std::f64::consts::LOG2_E)), rounder);
-        let n = f64x2_sub(shifted, rounder);
-        let n_int = i64x2_sub(shifted, rounder);
-        let r = f64x2_sub(
-            f64x2_sub(x, f64x2_mul(n, f64x2_splat(LN2_HI))),
-            f64x2_mul(n, f64x2_splat(LN2_LO)),
-        );
-        let p = exp_taylor(r);
-        let scale = i64x2_shl(i64x2_add(n_int, i64x2_splat(1023)), 52);
+        let x = f64x2_pmax(k.floor, x);
+        let shifted = f64x2_add(f64x2_mul(x, k.log2_e), k.rounder);
+        let n = f64x2_sub(shifted, k.rounder);
+        let n_int = i64x2_sub(shifted, k.rounder);
+        let r = f64x2_sub(f64x2_sub(x, f64x2_mul(n, k.ln2_hi)), f64x2_mul(n, k.ln2_lo));
+        let p = exp_taylor(r, k);
+        let scale = i64x2_shl(i64x2_add(n_int, k.bias), 52);
         v128_andnot(f64x2_mul(p, scale), tiny)
     }
 }
