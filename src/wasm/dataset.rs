@@ -3,12 +3,14 @@
 //!
 //! Thin like the rest of the boundary: it checks and converts; the core computes.
 
-use super::{
-    count, fail, field, js_error, number_or, seed, step_options, to_js, EvaluationOut, JsNetwork,
-};
+use super::{count, fail, js_error, number_or, step_options, to_js, EvaluationOut, JsNetwork};
+#[cfg(feature = "epoch")]
+use super::{field, seed};
 use crate::limits::{MAX_BATCH, MAX_NEURONS};
 use crate::{train, Example};
-use js_sys::{Float64Array, Object, Reflect, Uint32Array};
+#[cfg(feature = "epoch")]
+use js_sys::Object;
+use js_sys::{Float64Array, Reflect, Uint32Array};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
@@ -180,6 +182,7 @@ impl JsNetwork {
     /// its step) and how many steps ran. Everything is checked before the first step; a step
     /// that would diverge throws (`error.diverged`) and changes nothing, the steps before it
     /// stay.
+    #[cfg(feature = "epoch")]
     #[wasm_bindgen(js_name = sgdEpochOn)]
     pub fn sgd_epoch_on(
         &mut self,
