@@ -512,13 +512,51 @@ fn from_exponent_all(u: &mut [f64], c: f64, d: f64) {
     }
 }
 
+/// Every number the exps of the heatmap's loops need, read from memory. Written as constants,
+/// V8 (14.6, as in Chromium) rebuilt each one in the vectorised loops at every use — a 64-bit
+/// move into a general register, a move into a vector register and a shuffle, for about 20
+/// constants an exp (`activation::pairs` has the same fix for training's σ). Read through
+/// `black_box` the compiler cannot fold them back into constants: each is splatted once,
+/// before the loop, and V8 keeps it in a register or reads it from the stack.
+struct ExpConstants {
+    taylor: [f64; 13],
+    log2_e: f64,
+    ln2_hi: f64,
+    ln2_lo: f64,
+    rounder: f64,
+    /// The exponent bias, added to n as an integer.
+    bias: u64,
+    limit: f64,
+    one: f64,
+}
+
+static EXP_CONSTANTS: ExpConstants = ExpConstants {
+    taylor: crate::activation::TAYLOR,
+    log2_e: std::f64::consts::LOG2_E,
+    // ln 2 in two parts: LN2_HI has its low 21 bits zero, so n·LN2_HI is exact.
+    ln2_hi: f64::from_bits(0x3fe6_2e42_fee0_0000),
+    ln2_lo: f64::from_bits(0x3dea_39ef_3579_3c76),
+    // 1.5·2^52: adding and subtracting it rounds to the nearest integer.
+    rounder: 6_755_399_441_055_744.0,
+    bias: 1023,
+    limit: 708.0,
+    one: 1.0,
+};
+
+/// The constants, as the compiler cannot see them.
+#[inline(always)]
+fn exp_constants() -> &'static ExpConstants {
+    core::hint::black_box(&EXP_CONSTANTS)
+}
+
 /// Block by block, so the compiler interleaves the CELLS independent exps of a block (their
 /// long chains of dependent operations overlap) rather than running one vector at a time.
 #[inline(never)]
 fn from_exponent_blocks(blocks: &mut [[f64; CELLS]], c: f64, d: f64) {
+    let k = exp_constants();
     for block in blocks {
         for v in block {
-            *v = from_exponent(*v, c, d);
+            *v = from_exponent(*v, c, d, k);
         }
     }
 }
@@ -526,14 +564,15 @@ fn from_exponent_blocks(blocks: &mut [[f64; CELLS]], c: f64, d: f64) {
 /// e^v for every value (each within ±708), the loop compiled once.
 #[inline(never)]
 fn exp_all(values: &mut [f64]) {
-    values.iter_mut().for_each(|v| *v = exp_in_range(*v));
+    let k = exp_constants();
+    values.iter_mut().for_each(|v| *v = exp_in_range(*v, k));
 }
 
 /// σ(z) = 1 / (1 + e^{−z}) for the pictures: activation::sigmoid's function to 1e-15 (the
 /// test below holds it there), through the same code as the heatmap's loops.
 #[cfg(test)]
 fn sigma(z: f64) -> f64 {
-    from_exponent(-z, 1.0, 0.0)
+    from_exponent(-z, 1.0, 0.0, exp_constants())
 }
 
 /// The activation from its exponent u: c/(1 + e^u) − d, which is σ(−u) for (c, d) = (1, 0)
@@ -545,28 +584,25 @@ fn sigma(z: f64) -> f64 {
 /// only (no f64::max or min, which wasm turns into calls), so the loops over a tile stay in
 /// simd128.
 #[inline(always)]
-fn from_exponent(u: f64, c: f64, d: f64) -> f64 {
-    let u = if u < 708.0 { u } else { 708.0 };
-    let u = if u > -708.0 { u } else { -708.0 };
-    c / (1.0 + exp_in_range(u)) - d
+fn from_exponent(u: f64, c: f64, d: f64, k: &ExpConstants) -> f64 {
+    let u = if u < k.limit { u } else { k.limit };
+    let u = if u > -k.limit { u } else { -k.limit };
+    c / (k.one + exp_in_range(u, k)) - d
 }
 
 /// e^x for −708 ≤ x ≤ 708, within a few units in the last place.
 #[inline(always)]
-fn exp_in_range(x: f64) -> f64 {
+fn exp_in_range(x: f64, k: &ExpConstants) -> f64 {
     // x = n ln 2 + r with |r| ≤ ln2/2: n by adding and subtracting 1.5·2^52 (exact rounding
-    // in plain arithmetic), ln 2 split so that n·LN2_HI is exact.
-    const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
-    const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
-    const ROUNDER: f64 = 6_755_399_441_055_744.0;
-    let shifted = x * std::f64::consts::LOG2_E + ROUNDER;
-    let n = shifted - ROUNDER;
-    let r = (x - n * LN2_HI) - n * LN2_LO;
+    // in plain arithmetic), ln 2 split so that n·ln2_hi is exact.
+    let shifted = x * k.log2_e + k.rounder;
+    let n = shifted - k.rounder;
+    let r = (x - n * k.ln2_hi) - n * k.ln2_lo;
     // e^r as the training's exp computes it (`activation::exp_taylor`, Estrin's order).
-    let p = crate::activation::exp_taylor(r);
+    let p = crate::activation::exp_taylor_with(r, &k.taylor);
     // 2^n from its exponent bits (n is in −1022..=1022, so 2^n is a normal number).
-    let n_int = shifted.to_bits().wrapping_sub(ROUNDER.to_bits());
-    p * f64::from_bits(n_int.wrapping_add(1023) << 52)
+    let n_int = shifted.to_bits().wrapping_sub(k.rounder.to_bits());
+    p * f64::from_bits(n_int.wrapping_add(k.bias) << 52)
 }
 
 #[cfg(test)]
@@ -680,7 +716,7 @@ mod tests {
         for i in -708_000..=708_000 {
             let x = i as f64 * 1e-3 + 1.234e-4;
             let x = x.clamp(-708.0, 708.0);
-            let (got, want) = (exp_in_range(x), x.exp());
+            let (got, want) = (exp_in_range(x, exp_constants()), x.exp());
             assert!(
                 ((got - want) / want).abs() <= 1e-15,
                 "e^{x} = {got}, exp gives {want}"
