@@ -67,7 +67,6 @@ function stylesFor(fade) {
 }
 /** The glows' colour (their opacity is globalAlpha, cheaper than a colour). */
 const GLOW_STROKE = gradientColor(1);
-/** δ running back along the edges (BP2). */
 const FLOW_BACK = gradientColor(0.75);
 
 /** Strokes edge e on c from `from` to `to` (fractions of it from the left). */
@@ -79,10 +78,9 @@ function segment(c, e, from, to) {
   c.stroke();
 }
 
-/** A circle as c's path. */
 function circle(c, x, y, r) {
   c.beginPath();
-  c.arc(x, y, r, 0, 2 * Math.PI);
+  c.arc(x, y, r, 0, 7);
 }
 
 /** Where every neuron sits for `sizes` in a W × H box; layers are evenly spaced columns. */
@@ -222,11 +220,10 @@ function phaseView(state, L) {
 const readers = new WeakMap();
 
 /**
- * For tests, what the view on `svg` last painted (a copy of the records the canvases were
- * painted from; [] before that), each edge in the order of weights[i][j][k]: [{ l, j, k (from
- * 1, as in the book), stroke (opacity included), width, opacity, x1, y1, x2, y2 (CSS px from
- * the SVG's corner) }, …]; each neuron: [{ l, j, a (its fill's activation; null: none), fill,
- * alpha, ring, ringWidth (bias; '' for inputs), halo, haloR (δ; '' if none), cx, cy, r }, …].
+ * For tests, a copy of what the view on `svg` last painted ([] before that): each edge, in
+ * the order of weights[i][j][k], { l, j, k (from 1, as in the book), stroke, width, opacity,
+ * x1, y1, x2, y2 (CSS px) }; each neuron { l, j, a (its fill's; null: none), fill, alpha,
+ * ring, ringWidth (bias; '' for inputs), halo, haloR (δ; '' if none), cx, cy, r }.
  */
 export const drawnEdges = (svg) => readers.get(svg)?.edges() ?? [];
 export const drawnNeurons = (svg) => readers.get(svg)?.neurons() ?? [];
@@ -421,11 +418,16 @@ export function createNetworkView(svg, caption) {
       const d = l > 0 && deltas ? pv.shownDelta(l + 1) : 0;
       layer.forEach((n, j) => {
         const a = src ? src.a[l][j] : null;
-        const look = { fill: UNCOMPUTED, alpha: 1, ring: '', ringWidth: 0, halo: '', haloR: 0 };
+        let fill = UNCOMPUTED;
+        let alpha = 1;
+        let ring = '';
+        let ringWidth = 0;
+        let halo = '';
+        let haloR = 0;
         n.a = a;
         if (shown > 0) {
-          look.fill = activationColor(a, range);
-          look.alpha = Math.round((0.25 + 0.75 * shown) * 1000) / 1000;
+          fill = activationColor(a, range);
+          alpha = Math.round((0.25 + 0.75 * shown) * 1000) / 1000;
         }
         const value = shown > 0.5 && geo.r >= 13 ? fixed2(a) : '';
         text(n.value, value);
@@ -433,24 +435,22 @@ export function createNetworkView(svg, caption) {
         if (value) put(n.value, 'fill', activationInk(a, range));
         if (l > 0) {
           const b = params.biases[l - 1][j];
-          look.ring = weightColor(b);
-          look.ringWidth = Math.round((1 + 3 * weightStrength(b)) * 100) / 100;
+          ring = weightColor(b);
+          ringWidth = Math.round((1 + 3 * weightStrength(b)) * 100) / 100;
         }
         let label = '';
         if (d > 0) {
           const delta = deltas[l - 1][j];
           const rel = Math.sqrt(Math.abs(delta) / maxD);
-          look.halo = gradientColor(d * (0.1 + 0.3 * rel));
-          look.haloR = Math.round((geo.r + 5 + 11 * rel * d) * 10) / 10;
+          halo = gradientColor(d * (0.1 + 0.3 * rel));
+          haloR = Math.round((geo.r + 5 + 11 * rel * d) * 10) / 10;
           if (geo.r >= 9 || l === L - 1) label = `δ=${fmt(delta, 2)}`;
           put(n.delta, 'fill-opacity', d.toFixed(2));
         }
         text(n.delta, label);
-        for (const key in look) {
-          if (n[key] !== look[key]) {
-            n[key] = look[key];
-            dirty = true;
-          }
+        if (fill !== n.fill || alpha !== n.alpha || ring !== n.ring || ringWidth !== n.ringWidth || halo !== n.halo || haloR !== n.haloR) {
+          Object.assign(n, { fill, alpha, ring, ringWidth, halo, haloR });
+          dirty = true;
         }
       });
     });
