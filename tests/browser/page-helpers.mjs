@@ -48,17 +48,21 @@ export async function drawnEdges(page) {
 }
 
 /**
+ * What the network view painted for each neuron (network-view.js's drawnNeurons, read in the
+ * page): [{ l, j (1-based), a, fill, alpha, ring, ringWidth, halo, haloR, cx, cy, r }, …].
+ */
+export async function drawnNeurons(page) {
+  return page.evaluate(async () => (await import('/js/network-view.js')).drawnNeurons(document.getElementById('net')));
+}
+
+/**
  * A point on edge w^l_jk (1-based, as in the book) that is at least `clearance` px from every
  * other edge and outside every neuron, from the drawn edges: { x, y } in the view's own units
  * (CSS px from its top-left corner), null if the edge has none.
  */
 export async function clearPointOnEdge(page, l, j, k, clearance = 5) {
   const edges = await drawnEdges(page);
-  const circles = await page.$$eval('#net circle.body', (cs) => cs.map((c) => ({
-    x: Number(c.getAttribute('cx')),
-    y: Number(c.getAttribute('cy')),
-    r: Number(c.getAttribute('r')),
-  })));
+  const circles = (await drawnNeurons(page)).map((n) => ({ x: n.cx, y: n.cy, r: n.r }));
   const target = edges.find((e) => e.l === l && e.j === j && e.k === k);
   if (!target) throw new Error(`no edge l=${l} j=${j} k=${k}`);
   const dist = (px, py, { x1: ax, y1: ay, x2: bx, y2: by }) => {
@@ -111,10 +115,11 @@ export async function edgePixels(page, x, y, nx = 0, ny = 0, offsets = [0]) {
 /** Client coordinates of neuron j (1-based) in layer l. */
 export async function neuronPoint(page, l, j) {
   await scrollIntoView(page, '#net');
-  return page.evaluate(([l, j]) => {
-    const c = document.querySelector(`#net g.neuron[data-l="${l}"][data-j="${j}"] circle.body`);
-    const box = c.ownerSVGElement.getBoundingClientRect();
-    return { x: box.left + Number(c.getAttribute('cx')), y: box.top + Number(c.getAttribute('cy')) };
+  return page.evaluate(async ([l, j]) => {
+    const svg = document.getElementById('net');
+    const n = (await import('/js/network-view.js')).drawnNeurons(svg).find((n) => n.l === l && n.j === j);
+    const box = svg.getBoundingClientRect();
+    return { x: box.left + n.cx, y: box.top + n.cy };
   }, [l, j]);
 }
 
@@ -140,16 +145,29 @@ export function maxDiff(a, b) {
   return Math.abs(a - b);
 }
 
-/** Every neuron's drawn fill and data-a, keyed "l,j". */
+/**
+ * Every neuron's drawn fill and the activation it was drawn from, keyed "l,j"; checked first
+ * against the neurons' canvas: at each neuron's centre, its fill (over white, at its opacity).
+ */
 export async function drawnActivations(page) {
-  return page.$$eval('#net g.neuron', (gs) =>
-    Object.fromEntries(
-      gs.map((g) => {
-        const body = g.querySelector('circle.body');
-        return [`${g.dataset.l},${g.dataset.j}`, { fill: body.getAttribute('fill'), a: Number(body.dataset.a) }];
-      }),
-    ),
-  );
+  const { neurons, pixels } = await page.evaluate(async () => {
+    const svg = document.getElementById('net');
+    const neurons = (await import('/js/network-view.js')).drawnNeurons(svg);
+    const canvas = svg.parentElement.querySelector('canvas.net-nodes');
+    const s = canvas.width / svg.getBoundingClientRect().width;
+    const ctx = canvas.getContext('2d');
+    const pixels = neurons.map((n) => [...ctx.getImageData(Math.floor(n.cx * s), Math.floor(n.cy * s), 1, 1).data]);
+    return { neurons, pixels };
+  });
+  neurons.forEach((n, i) => {
+    // (A translucent fill over its own δ halo is not its colour alone.)
+    if (n.alpha < 1 && n.halo) return;
+    const rgb = n.fill.startsWith('#') ? n.fill.slice(1).match(/../g).map((h) => parseInt(h, 16)) : n.fill.match(/\d+/g).map(Number);
+    const [r, g, b, alpha] = pixels[i];
+    const ok = Math.abs(alpha - n.alpha * 255) <= 2 && [r, g, b].every((c, k) => Math.abs(c - rgb[k]) <= 3);
+    if (!ok) throw new Error(`neuron ${n.l},${n.j}: drawn ${n.fill} at opacity ${n.alpha}, the canvas has ${pixels[i]}`);
+  });
+  return Object.fromEntries(neurons.map((n) => [`${n.l},${n.j}`, { fill: n.fill, a: n.a }]));
 }
 
 /**

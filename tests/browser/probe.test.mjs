@@ -48,9 +48,9 @@ test('dragging the probe with the mouse changes the drawn activations, live', as
     const p = await planePoint(page, x1, x2);
     await page.mouse.move(p.x, p.y, { steps: 4 });
     // Mid-drag, after at most a frame, the view shows this very input.
-    await page.waitForFunction(([x1, x2]) => {
-      const a = (l, j) => Number(document.querySelector(`#net g.neuron[data-l="${l}"][data-j="${j}"] circle.body`).dataset.a);
-      return Math.abs(a(1, 1) - x1) < 0.02 && Math.abs(a(1, 2) - x2) < 0.02;
+    await page.waitForFunction(async ([x1, x2]) => {
+      const [a11, a12] = (await import('/js/network-view.js')).drawnNeurons(document.getElementById('net'));
+      return Math.abs(a11.a - x1) < 0.02 && Math.abs(a12.a - x2) < 0.02;
     }, [x1, x2], { timeout: 3000 });
     const probe = await page.evaluate(() => window.__app.probe.x);
     assertDrawnMatches(await drawnActivations(page), await forwardReference(page, probe), `during the drag at ${probe}`);
@@ -84,7 +84,7 @@ test('dragging the probe with a finger (touch) works too', async () => {
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
   await page.waitForFunction(() => Math.abs(window.__app.probe.x[0] + 0.5) < 0.02 && Math.abs(window.__app.probe.x[1] - 0.6) < 0.02);
   const probe = await page.evaluate(() => window.__app.probe.x);
-  await page.waitForFunction((x) => Number(document.querySelector('#net g.neuron[data-l="1"][data-j="1"] circle.body').dataset.a) === x[0], probe);
+  await page.waitForFunction(async (x) => (await import('/js/network-view.js')).drawnNeurons(document.getElementById('net'))[0]?.a === x[0], probe);
   assertDrawnMatches(await drawnActivations(page), await forwardReference(page, probe), 'after a touch drag');
   assert.equal(await page.evaluate(() => window.scrollY), scrolled, 'the drag did not scroll the page');
   h.assertClean();

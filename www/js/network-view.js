@@ -1,10 +1,8 @@
 //# allFunctionsCalledOnLoad
 // The network: neurons filled by a^l_j with a bias ring, edges coloured by w^l_jk, and, during
-// a step, the forward flow, δ halos and ∂C/∂w glows of the current phase. The edges and their
-// glows are painted on a canvas under the SVG (one stroke each, so a redraw with every weight
-// new is a few thousand canvas calls, not thousands of SVG attributes for Blink to restyle);
-// everything else is SVG. It reads the state and redraws; hit-testing for the hover card lives
-// in network-hit.js (geometric, so it needs no element per edge).
+// a step, the flow, δ halos and ∂C/∂w glows of the current phase, painted on two canvases
+// (canvas calls are far cheaper than SVG attributes for Blink to restyle) under an SVG of text,
+// maps and hover marks. Hit-testing is geometric, in network-hit.js.
 
 import { activationColor, activationInk, activationRange, gradientColor, strengthRGB, weightColor, weightStrength } from './colors.js';
 import { maxAbs, shownSource } from './derived.js';
@@ -45,15 +43,13 @@ function text(e, value) {
 }
 
 /**
- * Edge colours by rank: an edge's colour and opacity come from its sign and its strength s
- * rounded to 1/STRENGTH_STEPS (under one unit of colour, under 0.004 of opacity: nothing one
- * could see), so a canvas redraw sets at most 2 · (STRENGTH_STEPS + 1) stroke colours, each
- * parsed by the browser, instead of one per edge. rank = 2 · round(s · STRENGTH_STEPS) + (w ≥ 0):
- * painting by rising rank puts the strong edges on top. Its width stays exact (0.01 px).
+ * Edge colours by rank = 2 · round(s · STRENGTH_STEPS) + (w ≥ 0), s its strength (under one
+ * unit of colour apart), so a redraw parses at most RANKS colours, not one per edge; rising
+ * rank puts strong edges on top. Widths stay exact (0.01 px).
  */
 const STRENGTH_STEPS = 128;
 const RANKS = 2 * (STRENGTH_STEPS + 1);
-/** rank → { stroke (CSS colour, opacity included), opacity }, for each fade (see build). */
+/** fade → [rank → { stroke (opacity included), opacity }]. */
 const rankStyles = new Map();
 function stylesFor(fade) {
   let styles = rankStyles.get(fade);
@@ -69,8 +65,23 @@ function stylesFor(fade) {
   }
   return styles;
 }
-/** The glows' colour; each one's opacity is the canvas's globalAlpha (cheaper than a colour). */
+/** The glows' colour (their opacity is globalAlpha, cheaper than a colour). */
 const GLOW_STROKE = gradientColor(1);
+const FLOW_BACK = gradientColor(0.75);
+
+/** Strokes edge e on c from `from` to `to` (fractions of it from the left). */
+function segment(c, e, from, to) {
+  const [dx, dy] = [e.x2 - e.x1, e.y2 - e.y1];
+  c.beginPath();
+  c.moveTo(e.x1 + from * dx, e.y1 + from * dy);
+  c.lineTo(e.x1 + to * dx, e.y1 + to * dy);
+  c.stroke();
+}
+
+function circle(c, x, y, r) {
+  c.beginPath();
+  c.arc(x, y, r, 0, 7);
+}
 
 /** Where every neuron sits for `sizes` in a W × H box; layers are evenly spaced columns. */
 export function layout(sizes, W, H) {
@@ -91,7 +102,7 @@ export function layout(sizes, W, H) {
 function build(svg, sizes, geo) {
   svg.replaceChildren();
   const groups = {};
-  for (const name of ['labels', 'flows', 'neurons', 'hover']) groups[name] = el('g', { class: name }, svg);
+  for (const name of ['labels', 'neurons', 'hover']) groups[name] = el('g', { class: name }, svg);
   const labels = sizes.map((_, l) => {
     const g = el('g', {}, groups.labels);
     const title = el('text', { x: geo.xs[l], y: 16, class: 'layer-title' }, g);
@@ -113,15 +124,12 @@ function build(svg, sizes, geo) {
           ...pos,
           len,
           path,
-          // What the canvas strokes: the edge's colour rank and width in hundredths of a
-          // pixel; the glow's opacity in thousandths (0: none), width in hundredths, and the
-          // tenths of a pixel it has not yet grown over, from the left end.
+          // Colour rank, width (0.01 px); glow opacity (0.001), width, part not yet grown (0.1 px).
           rank: -1,
           hundredths: 0,
           glow: 0,
           glowHundredths: 0,
           glowGap: 0,
-          flow: el('line', { ...pos, class: 'flow', 'stroke-dasharray': `${len} ${len}` }, groups.flows),
         });
       }
     }
@@ -131,16 +139,14 @@ function build(svg, sizes, geo) {
       const cx = geo.xs[l];
       const cy = geo.ys[l][j];
       const g = el('g', { class: 'neuron', 'data-l': l + 1, 'data-j': j + 1 }, groups.neurons);
-      const halo = el('circle', { cx, cy, r: geo.r, class: 'halo' }, g);
-      const ring = l > 0 ? el('circle', { cx, cy, r: geo.r + 3, class: 'bias' }, g) : null;
-      const body = el('circle', { cx, cy, r: geo.r, class: 'body' }, g);
       const map = el('image', { x: cx - geo.r, y: cy - geo.r, width: 2 * geo.r, height: 2 * geo.r, class: 'map', preserveAspectRatio: 'none', visibility: 'hidden' }, g);
       const value = el('text', { x: cx, y: cy, class: 'value' }, g);
       value.style.fontSize = `${Math.max(8, geo.r * 0.56).toFixed(1)}px`;
       const index = el('text', { x: cx - geo.r - 5, y: cy - geo.r + 2, class: 'index' }, g);
       index.textContent = String(j + 1);
       const delta = el('text', { x: cx, y: cy + geo.r + 19, class: 'delta' }, g);
-      return { halo, ring, body, map, value, delta };
+      // What the canvas paints for it: see drawnNeurons.
+      return { cx, cy, map, value, delta, a: null, fill: '', alpha: 1, ring: '', ringWidth: 0, halo: '', haloR: 0 };
     }),
   );
   const hover = {
@@ -156,7 +162,6 @@ function build(svg, sizes, geo) {
     edges,
     neurons,
     hover,
-    showIndex: geo.r >= 9,
     // Many edges meet at each neuron: square ends keep the fans apart (round ones otherwise).
     dense: edgeCount > 60,
     // Many edges are drawn thinner; weak ones fade further so the strong paths stay readable.
@@ -166,11 +171,9 @@ function build(svg, sizes, geo) {
     flat: edges.flat(2),
     order: new Int32Array(edgeCount),
     rankStart: new Int32Array(RANKS + 1),
-    // Whether the canvas must be painted again (it is blank after a rebuild), and whether any
-    // glow or flow may be visible (all may be, until the first draw hides them).
+    // Repaint the edges (blank after a rebuild); may any glow be visible.
     dirty: true,
     glowsShown: true,
-    flowsShown: edges.map(() => true),
   };
 }
 
@@ -214,50 +217,45 @@ function phaseView(state, L) {
   return v;
 }
 
-/** Each view's edge reader, by its SVG element (see drawnEdges). */
-const edgeReaders = new WeakMap();
+const readers = new WeakMap();
 
 /**
- * What the network view on `svg` last painted for each edge, read from the records the canvas
- * was stroked from (for tests; a copy): [{ l, j, k (1-based, as in the book), stroke (its CSS
- * colour, opacity included), width, opacity, x1, y1, x2, y2 (in the SVG's user units = CSS
- * px from its top-left corner) }, …] in the order of weights[i][j][k]; [] before the first paint.
+ * For tests, a copy of what the view on `svg` last painted ([] before that): each edge, in
+ * the order of weights[i][j][k], { l, j, k (from 1, as in the book), stroke, width, opacity,
+ * x1, y1, x2, y2 (CSS px) }; each neuron { l, j, a (its fill's; null: none), fill, alpha,
+ * ring, ringWidth (bias; '' for inputs), halo, haloR (δ; '' if none), cx, cy, r }.
  */
-export function drawnEdges(svg) {
-  return edgeReaders.get(svg)?.() ?? [];
-}
+export const drawnEdges = (svg) => readers.get(svg)?.edges() ?? [];
+export const drawnNeurons = (svg) => readers.get(svg)?.neurons() ?? [];
 
 export function createNetworkView(svg, caption) {
   let parts = null;
   let geo = null;
   let shape = '';
-  // The edges' canvas, under the SVG (which lies over it, transparent, and takes the pointer).
-  const canvas = document.createElement('canvas');
-  canvas.className = 'net-edges';
-  canvas.setAttribute('aria-hidden', 'true');
-  svg.before(canvas);
+  // Under the SVG (which takes the pointer): the edges' canvas, over it (network.css) the neurons'.
+  const canvasOf = (className) => {
+    const c = document.createElement('canvas');
+    c.className = className;
+    c.setAttribute('aria-hidden', 'true');
+    svg.before(c);
+    return c;
+  };
+  const nodes = canvasOf('net-nodes');
+  const canvas = canvasOf('net-edges');
   const ctx = canvas.getContext('2d');
+  const nctx = nodes.getContext('2d');
   let painted = false;
-  edgeReaders.set(svg, () =>
-    !painted
-      ? []
-      : parts.edges.flatMap((layer, i) =>
-          layer.flatMap((row, j) =>
-            row.map((e, k) => ({
-              l: i + 2,
-              j: j + 1,
-              k: k + 1,
-              stroke: parts.styles[e.rank].stroke,
-              width: e.hundredths / 100,
-              opacity: parts.styles[e.rank].opacity,
-              x1: e.x1,
-              y1: e.y1,
-              x2: e.x2,
-              y2: e.y2,
-            })),
-          ),
-        ),
-  );
+  readers.set(svg, {
+    edges: () =>
+      painted
+        ? parts.edges.flatMap((layer, i) =>
+            layer.flatMap((row, j) =>
+              row.map(({ rank, hundredths, x1, y1, x2, y2 }, k) => ({ l: i + 2, j: j + 1, k: k + 1, stroke: parts.styles[rank].stroke, width: hundredths / 100, opacity: parts.styles[rank].opacity, x1, y1, x2, y2 })),
+            ),
+          )
+        : [],
+    neurons: () => (painted ? parts.neurons.flatMap((layer, l) => layer.map(({ map, value, delta, ...look }, j) => ({ l: l + 1, j: j + 1, ...look, r: geo.r }))) : []),
+  });
 
   function ensure(state) {
     const sizes = state.viewParams.sizes;
@@ -272,11 +270,10 @@ export function createNetworkView(svg, caption) {
     geo = layout(sizes, W, H);
     parts = build(svg, sizes, geo);
     painted = false;
-    // The backing store in device pixels, mapped onto the same W × H units as the SVG.
-    canvas.width = Math.max(1, Math.round(W * dpr));
-    canvas.height = Math.max(1, Math.round(H * dpr));
+    // Device pixels, mapped onto the SVG's W × H units.
+    nodes.width = canvas.width = Math.max(1, Math.round(W * dpr));
+    nodes.height = canvas.height = Math.max(1, Math.round(H * dpr));
     parts.scale = [canvas.width / W, canvas.height / H];
-    svg.classList.toggle('dense', parts.dense);
   }
 
   function drawLabels(state) {
@@ -288,10 +285,8 @@ export function createNetworkView(svg, caption) {
   }
 
   /**
-   * Edges: colour, width and opacity from w^l_jk; during a step also the ∂C/∂w glow and the
-   * flow of the current phase. Play redraws every frame, so an edge keeps its look unless its
-   * weight changed, the glows are only visited while some are shown, and the canvas is only
-   * painted again when some edge or glow looks different.
+   * Edges: colour, width and opacity from w^l_jk, and the ∂C/∂w glow. Play redraws every
+   * frame, so the canvas is painted again only when some edge or glow looks different.
    */
   function drawEdges(state, src, pv) {
     const params = state.display ?? state.viewParams;
@@ -301,14 +296,11 @@ export function createNetworkView(svg, caption) {
     const grads = src?.nablaW;
     const glows = parts.edges.map((_, i) => (grads ? pv.shownGlow(i + 2) : 0));
     const glowing = glows.some((g) => g > 0);
-    const flowLayer = src && pv.flow ? pv.flow.layer - 2 : -1;
     const maxG = glowing ? maxAbs(grads) : 1;
     const { thin } = parts;
     let dirty = parts.dirty;
     parts.edges.forEach((layer, i) => {
       const visitGlow = glowing || parts.glowsShown;
-      const visitFlow = flowLayer === i || parts.flowsShown[i];
-      const range = ranges[i];
       const reveal = pv.glowReveal?.layer === i + 2 ? pv.glowReveal.p : 1;
       for (let j = 0; j < layer.length; j++) {
         const row = layer[j];
@@ -325,10 +317,8 @@ export function createNetworkView(svg, caption) {
             dirty = drawWeight(e, w, s, width) || dirty;
           }
           if (visitGlow) dirty = drawGlow(e, glows[i] > 0 ? glows[i] : 0, grads?.[i][j][k] / maxG, width, reveal) || dirty;
-          if (visitFlow) drawFlow(e, flowLayer === i ? pv.flow : null, src?.a[i][k], range, width);
         }
       }
-      parts.flowsShown[i] = flowLayer === i;
     });
     parts.glowsShown = glowing;
     if (dirty) paintEdges(glowing);
@@ -366,9 +356,8 @@ export function createNetworkView(svg, caption) {
   }
 
   /**
-   * Paints the canvas: the glows (in the order of the edges), then every edge over them by
-   * rising rank (a counting sort, stable: edges of one rank keep their order), one stroke each,
-   * so overlapping translucent edges blend as separate lines do.
+   * The glows, then the edges by rising rank (a stable counting sort), one stroke each, so
+   * translucent edges blend as separate lines do.
    */
   function paintEdges(glowing) {
     const { flat, order, rankStart, styles } = parts;
@@ -385,15 +374,8 @@ export function createNetworkView(svg, caption) {
         if (e.glow === 0) continue;
         if (e.glow !== alpha) ctx.globalAlpha = (alpha = e.glow) / 1000;
         if (e.glowHundredths !== hundredths) ctx.lineWidth = (hundredths = e.glowHundredths) / 100;
-        if (e.glowGap === 0) {
-          ctx.stroke(e.path);
-        } else {
-          const from = Math.min(1, e.glowGap / 10 / e.len);
-          ctx.beginPath();
-          ctx.moveTo(e.x1 + from * (e.x2 - e.x1), e.y1 + from * (e.y2 - e.y1));
-          ctx.lineTo(e.x2, e.y2);
-          ctx.stroke();
-        }
+        if (e.glowGap === 0) ctx.stroke(e.path);
+        else segment(ctx, e, Math.min(1, e.glowGap / 10 / e.len), 1);
       }
       ctx.globalAlpha = 1;
     }
@@ -412,19 +394,6 @@ export function createNetworkView(svg, caption) {
     painted = true;
   }
 
-  function drawFlow(e, flow, a, range, width) {
-    if (flow) {
-      const { p, backward } = flow;
-      // Forward: the source's activation runs along the edge; backward: δ runs back.
-      put(e.flow, 'stroke', backward ? gradientColor(0.75) : activationColor(a, range));
-      put(e.flow, 'stroke-width', (backward ? 2.5 : width + 2.5).toFixed(2));
-      put(e.flow, 'stroke-dashoffset', ((backward ? -1 : 1) * (1 - p) * e.len).toFixed(1));
-      put(e.flow, 'visibility', 'visible');
-    } else {
-      put(e.flow, 'visibility', 'hidden');
-    }
-  }
-
   /** Activation range of book layer index lb0 + 1 (0 = the inputs, which lie in [−1, 1]). */
   function rangeOf(state, lb0) {
     return lb0 === 0 ? [-1, 1] : activationRange(layerActivation(state.viewParams, lb0 - 1));
@@ -433,50 +402,108 @@ export function createNetworkView(svg, caption) {
   let ranges = [];
   let marked = false;
 
+  /** Neurons: fill by a^l_j (pale until computed), ring by b^l_j, δ halo; painted on change. */
   function drawNeurons(state, src, pv) {
     const params = state.display ?? state.viewParams;
     const deltas = src?.delta;
     const maxD = deltas ? maxAbs(deltas) : 1;
     const L = parts.neurons.length;
-    parts.neurons.forEach((layer, l) =>
+    // A flow moves each frame; one just ended is wiped.
+    const flow = src && pv.flow ? { ...pv.flow, a: src.a } : null;
+    let dirty = Boolean(flow || parts.flow);
+    parts.flow = flow;
+    parts.neurons.forEach((layer, l) => {
+      const range = ranges[l];
+      const shown = src ? pv.shownA(l + 1) : 0;
+      const d = l > 0 && deltas ? pv.shownDelta(l + 1) : 0;
       layer.forEach((n, j) => {
-        const range = ranges[l];
         const a = src ? src.a[l][j] : null;
-        const shown = a === null ? 0 : pv.shownA(l + 1);
-        put(n.body, 'fill', shown > 0 ? activationColor(a, range) : UNCOMPUTED);
-        put(n.body, 'fill-opacity', shown > 0 ? (0.25 + 0.75 * shown).toFixed(3) : '1');
-        put(n.body, 'data-a', a === null ? '' : a);
-        const big = geo.r >= 13;
-        const value = shown > 0.5 && big ? fixed2(a) : '';
-        text(n.value, value);
-        // The ink matters only while there is a value to read (small neurons never show one).
-        if (value) put(n.value, 'fill', activationInk(a, range));
-        if (n.ring) {
-          const b = params.biases[l - 1][j];
-          put(n.ring, 'stroke', weightColor(b));
-          put(n.ring, 'stroke-width', (1 + 3 * weightStrength(b)).toFixed(2));
+        let fill = UNCOMPUTED;
+        let alpha = 1;
+        let ring = '';
+        let ringWidth = 0;
+        let halo = '';
+        let haloR = 0;
+        n.a = a;
+        if (shown > 0) {
+          fill = activationColor(a, range);
+          alpha = Math.round((0.25 + 0.75 * shown) * 1000) / 1000;
         }
-        const d = l > 0 && deltas ? pv.shownDelta(l + 1) : 0;
+        const value = shown > 0.5 && geo.r >= 13 ? fixed2(a) : '';
+        text(n.value, value);
+        // Ink only while a value shows (small neurons show none).
+        if (value) put(n.value, 'fill', activationInk(a, range));
+        if (l > 0) {
+          const b = params.biases[l - 1][j];
+          ring = weightColor(b);
+          ringWidth = Math.round((1 + 3 * weightStrength(b)) * 100) / 100;
+        }
+        let label = '';
         if (d > 0) {
           const delta = deltas[l - 1][j];
           const rel = Math.sqrt(Math.abs(delta) / maxD);
-          put(n.halo, 'r', (geo.r + 5 + 11 * rel * d).toFixed(1));
-          put(n.halo, 'fill', gradientColor(d * (0.1 + 0.3 * rel)));
-          put(n.halo, 'visibility', 'visible');
-          text(n.delta, geo.r >= 9 || l === L - 1 ? `δ=${fmt(delta, 2)}` : '');
+          halo = gradientColor(d * (0.1 + 0.3 * rel));
+          haloR = Math.round((geo.r + 5 + 11 * rel * d) * 10) / 10;
+          if (geo.r >= 9 || l === L - 1) label = `δ=${fmt(delta, 2)}`;
           put(n.delta, 'fill-opacity', d.toFixed(2));
-        } else {
-          put(n.halo, 'visibility', 'hidden');
-          text(n.delta, '');
         }
-      }),
-    );
+        text(n.delta, label);
+        if (fill !== n.fill || alpha !== n.alpha || ring !== n.ring || ringWidth !== n.ringWidth || halo !== n.halo || haloR !== n.haloR) {
+          Object.assign(n, { fill, alpha, ring, ringWidth, halo, haloR });
+          dirty = true;
+        }
+      });
+    });
+    if (dirty) paintNodes();
   }
 
-  /**
-   * Per-neuron heatmaps inside the circles, when switched on. Repainting them is the costly
-   * part of a frame, so while Play runs they refresh at most every 200 ms.
-   */
+  /** The flow (a^(l−1)_k from the left; BP2: δ from the right), then each halo, ring, fill. */
+  function paintNodes() {
+    const [sx, sy] = parts.scale;
+    nctx.setTransform(1, 0, 0, 1, 0, 0);
+    nctx.clearRect(0, 0, nodes.width, nodes.height);
+    nctx.setTransform(sx, 0, 0, sy, 0, 0);
+    const flow = parts.flow;
+    if (flow) {
+      const i = flow.layer - 2;
+      const { p, backward } = flow;
+      const a = flow.a[i];
+      nctx.lineCap = 'round';
+      parts.edges[i].forEach((row) =>
+        row.forEach((e, k) => {
+          nctx.strokeStyle = backward ? FLOW_BACK : activationColor(a[k], ranges[i]);
+          nctx.lineWidth = backward ? 2.5 : e.hundredths / 100 + 2.5;
+          segment(nctx, e, backward ? 1 - p : 0, backward ? 1 : p);
+        }),
+      );
+    }
+    const { r } = geo;
+    for (const layer of parts.neurons) {
+      for (const { cx, cy, fill, alpha, ring, ringWidth, halo, haloR } of layer) {
+        if (haloR > 0) {
+          nctx.fillStyle = halo;
+          circle(nctx, cx, cy, haloR);
+          nctx.fill();
+        }
+        if (ringWidth > 0) {
+          nctx.strokeStyle = ring;
+          nctx.lineWidth = ringWidth;
+          circle(nctx, cx, cy, r + 3);
+          nctx.stroke();
+        }
+        nctx.fillStyle = fill;
+        nctx.globalAlpha = alpha;
+        circle(nctx, cx, cy, r);
+        nctx.fill();
+        nctx.globalAlpha = 1;
+        nctx.strokeStyle = '#fff';
+        nctx.lineWidth = 1.5;
+        nctx.stroke();
+      }
+    }
+  }
+
+  /** Per-neuron heatmaps, when on: costly, so while Play runs at most every 200 ms. */
   let mapsFrom = null;
   let mapsAt = 0;
   function drawMaps(state) {
