@@ -35,6 +35,8 @@ test('data controls: kind, noise, train share and seed regenerate the points; sa
   await page.waitForFunction(() => window.__app.settings.dataset === 'circle');
   const circle = await trainXs(page);
   assert.notDeepEqual(circle, xor);
+  // The address bar follows the settings in a store subscriber, which may run a frame later.
+  await page.waitForFunction(() => location.search.includes('data=circle'));
   assert.match(page.url(), /data=circle/);
   await setRange(page, '#set-noise', 0.5);
   await page.waitForFunction(() => window.__app.settings.noise === 0.5);
