@@ -170,7 +170,8 @@ impl Workspace {
             let next_x = &[][..];
             let x = &mut self.activations[0][c * n_in..(c + 1) * n_in];
             finite &= copy_all_finite(x, &e.x, next_x);
-            self.y[c * n_out..(c + 1) * n_out].copy_from_slice(&e.y);
+            // y is finite (`accepts_y`); the same loop only to copy it without a memory.copy.
+            finite &= copy_all_finite(&mut self.y[c * n_out..(c + 1) * n_out], &e.y, &[]);
         }
         finite
     }
@@ -344,6 +345,7 @@ fn all_finite(v: &[f64]) -> bool {
 /// AVX2 load, store and multiply-add per four numbers (`kernels::copy_all_finite_avx2`),
 /// which also asks for `ahead` (the next example's x) to be fetched as it goes; elsewhere the
 /// same sum of v·0 in a loop that vectorises.
+#[allow(clippy::manual_memcpy)] // on purpose: see below
 fn copy_all_finite(dst: &mut [f64], src: &[f64], ahead: &[f64]) -> bool {
     #[cfg(target_arch = "x86_64")]
     if src.len() >= 16
@@ -354,8 +356,25 @@ fn copy_all_finite(dst: &mut [f64], src: &[f64], ahead: &[f64]) -> bool {
         return unsafe { crate::kernels::copy_all_finite_avx2(dst, src, ahead) };
     }
     let _ = ahead;
-    dst.copy_from_slice(src);
-    all_finite(src)
+    // One loop for both, four sums of x·0 (0 while every x is finite, NaN otherwise), so the
+    // compiler vectorises it. `copy_from_slice` is a memory.copy in wasm, which V8 runs as a
+    // call into its runtime: for the 2-D page's x (2 numbers) and y (1) that call was most of
+    // the copy.
+    let mut sums = [0.0f64; 4];
+    let (d4, d_rest) = dst.as_chunks_mut::<4>();
+    let (s4, s_rest) = src.as_chunks::<4>();
+    for (d, s) in d4.iter_mut().zip(s4) {
+        for l in 0..4 {
+            d[l] = s[l];
+            sums[l] += s[l] * 0.0;
+        }
+    }
+    let mut rest = 0.0;
+    for (d, &s) in d_rest.iter_mut().zip(s_rest) {
+        *d = s;
+        rest += s * 0.0;
+    }
+    (sums[0] + sums[1]) + (sums[2] + sums[3]) + rest == 0.0
 }
 
 /// Ask for the cache lines of a short buffer (its first and last number's) to be fetched: a
