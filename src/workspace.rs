@@ -356,10 +356,21 @@ fn copy_all_finite(dst: &mut [f64], src: &[f64], ahead: &[f64]) -> bool {
         return unsafe { crate::kernels::copy_all_finite_avx2(dst, src, ahead) };
     }
     let _ = ahead;
-    // One loop for both, four sums of x·0 (0 while every x is finite, NaN otherwise), so the
-    // compiler vectorises it. `copy_from_slice` is a memory.copy in wasm, which V8 runs as a
-    // call into its runtime: for the 2-D page's x (2 numbers) and y (1) that call was most of
-    // the copy.
+    // x·0 is 0 for a finite x and NaN otherwise, so sums of them are 0 exactly when every x is
+    // finite. A copy (`copy_from_slice`, or a loop LLVM turns back into one) is a memory.copy
+    // in wasm, which V8 runs as a call into its runtime: for the 2-D page's x (2 numbers) and
+    // y (1) that call was most of the work. So a few numbers are copied one by one, each read
+    // through `black_box` (an address LLVM cannot follow, so no memory.copy is made of them).
+    if src.len() <= 4 {
+        let mut sum = 0.0;
+        for (d, s) in dst.iter_mut().zip(src) {
+            let x = *core::hint::black_box(s);
+            *d = x;
+            sum += x * 0.0;
+        }
+        return sum == 0.0;
+    }
+    // More in one loop for both, with four sums so that it vectorises.
     let mut sums = [0.0f64; 4];
     let (d4, d_rest) = dst.as_chunks_mut::<4>();
     let (s4, s_rest) = src.as_chunks::<4>();
