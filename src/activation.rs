@@ -211,9 +211,7 @@ mod quads {
     #[inline]
     #[target_feature(enable = "avx2")]
     unsafe fn exp_non_positive(x: __m256d) -> __m256d {
-        const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
-        const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
-        const ROUNDER: f64 = 6_755_399_441_055_744.0;
+        use super::{LN2_HI, LN2_LO, ROUNDER};
         let floor = _mm256_set1_pd(-708.0);
         let tiny = _mm256_cmp_pd::<_CMP_LT_OQ>(x, floor);
         // f64::max(x, −708): maxpd gives its second operand when either is NaN, so a NaN x
@@ -279,10 +277,9 @@ mod pairs {
             t
         },
         log2_e: both(std::f64::consts::LOG2_E),
-        // ln 2 in two parts, as `super::exp_non_positive` has them.
-        ln2_hi: both(f64::from_bits(0x3fe6_2e42_fee0_0000)),
-        ln2_lo: both(f64::from_bits(0x3dea_39ef_3579_3c76)),
-        rounder: both(6_755_399_441_055_744.0),
+        ln2_hi: both(super::LN2_HI),
+        ln2_lo: both(super::LN2_LO),
+        rounder: both(super::ROUNDER),
         floor: both(-708.0),
         bias: i64x2(1023, 1023),
         one: both(1.0),
@@ -370,6 +367,15 @@ pub fn tanh(z: f64) -> f64 {
     }
 }
 
+/// ln 2 split in two for the exps' reduction x = n ln 2 + r: LN2_HI has its low 21 bits zero,
+/// so n·LN2_HI is exact, and LN2_LO is the rest.
+pub(crate) const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+pub(crate) const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
+/// 1.5·2^52: adding and subtracting it rounds to the nearest integer in plain arithmetic (so
+/// it vectorises on any target; round() is a library call without SSE4.1), and n as an
+/// integer is then in the low bits of the sum.
+pub(crate) const ROUNDER: f64 = 6_755_399_441_055_744.0;
+
 /// 1/i! for i = 0 ..= 12: the Taylor coefficients of e^r (`exp_taylor`).
 pub(crate) const TAYLOR: [f64; 13] = [
     1.0,
@@ -418,15 +424,10 @@ pub(crate) fn exp_taylor_with(r: f64, c: &[f64; 13]) -> f64 {
 /// e^r from its Taylor polynomial (`exp_taylor`) and 2^n from its exponent bits.
 #[inline]
 pub fn exp_non_positive(x: f64) -> f64 {
-    // ln 2 split in two: LN2_HI has its low 21 bits zero, so n·LN2_HI is exact.
-    const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
-    const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
     // Below −708 the result is under 3e-308: call it 0 (σ′ and δ are then 0 as well).
     let tiny = x < -708.0;
     let x = x.max(-708.0);
-    // Round to the nearest integer by adding and subtracting 1.5·2^52: plain arithmetic, so it
-    // vectorises on any target (round() is a library call without SSE4.1).
-    const ROUNDER: f64 = 6_755_399_441_055_744.0;
+    // n rounded by adding and subtracting ROUNDER.
     let shifted = x * std::f64::consts::LOG2_E + ROUNDER;
     let n = shifted - ROUNDER;
     // n as an integer sits in the low bits of `shifted`: read it there rather than converting.

@@ -533,11 +533,9 @@ struct ExpConstants {
 static EXP_CONSTANTS: ExpConstants = ExpConstants {
     taylor: crate::activation::TAYLOR,
     log2_e: std::f64::consts::LOG2_E,
-    // ln 2 in two parts: LN2_HI has its low 21 bits zero, so n·LN2_HI is exact.
-    ln2_hi: f64::from_bits(0x3fe6_2e42_fee0_0000),
-    ln2_lo: f64::from_bits(0x3dea_39ef_3579_3c76),
-    // 1.5·2^52: adding and subtracting it rounds to the nearest integer.
-    rounder: 6_755_399_441_055_744.0,
+    ln2_hi: crate::activation::LN2_HI,
+    ln2_lo: crate::activation::LN2_LO,
+    rounder: crate::activation::ROUNDER,
     bias: 1023,
     limit: 708.0,
     one: 1.0,
