@@ -210,17 +210,28 @@ const WASM_MAXV: usize = 8;
 const WASM_PAIRS_FROM: usize = 32;
 
 /// BP4 fused with the step in wasm for wide matrices (the digits network's w^2 is 30 × 784):
-/// blocks of up to 3 vectors of rows × 2 columns of the new weights, 6 sums in registers,
-/// so each δ vector loaded serves two multiply-adds (30 rows are five whole blocks). A column
-/// of 8 vectors (`update_rows`) has LLVM load all 8 δ vectors ahead of their multiplies, and
-/// V8, short of registers, keeps one sum on the stack; so did 4 vectors × 2 columns once
-/// LLVM had unrolled the loop over the batch (node 20's V8 kept five of its eight sums on the
-/// stack). The same numbers as `update_rows`: each weight is shrink·w + its m terms in order.
-/// x86 instructions per [784,30,10] step in V8 14.6 (callgrind on node 26
-/// --single-threaded, relaxed SIMD): 1.169 M with 4 vectors × 2 columns, 1.109 M with 3.
+/// blocks of up to `PAIR_VECTORS` vectors of rows × 2 columns of the new weights, their sums
+/// in registers, so each δ vector loaded serves two multiply-adds. A column of 8 vectors
+/// (`update_rows`) has LLVM load all 8 δ vectors ahead of their multiplies, and V8, short of
+/// registers, keeps one sum on the stack. The same numbers as `update_rows`: each weight is
+/// shrink·w + its m terms in order.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128", feature = "digits"))]
+const PAIR_VECTORS: usize = if cfg!(target_feature = "relaxed-simd") {
+    // 8 sums, 4 δ vectors and 2 broadcasts: with fused multiply-adds (no temporary) they fit
+    // in the registers Chromium's V8 (15.6) gives wasm, and every sum has a multiply-add in
+    // flight while the others wait on theirs. [784,30,10] in Chromium, the relaxed module,
+    // same-page A/B: 67–79 k → 77–87 k examples/s per step with the products' 4 columns
+    // (below), 74–77 k → 78–82 k for this change alone.
+    4
+} else {
+    // With a multiply and an add (a temporary each) 4 vectors gained nothing measurable in
+    // Chromium; 3 keep the plain module's code as it was (30 rows: five whole blocks).
+    3
+};
+
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128", feature = "digits"))]
 unsafe fn update_pairs<S: Lanes>(u: Update) -> bool {
-    let block = 3 * S::L;
+    let block = PAIR_VECTORS * S::L;
     let blocks = u.rows.div_ceil(block);
     let mut finite = true;
     // The last block first: its short last vector spills into the next column's first rows,
@@ -231,7 +242,9 @@ unsafe fn update_pairs<S: Lanes>(u: Update) -> bool {
         finite &= match nr.div_ceil(S::L) {
             1 => update_pair_block::<S, 1>(u, j0, nr),
             2 => update_pair_block::<S, 2>(u, j0, nr),
-            _ => update_pair_block::<S, 3>(u, j0, nr),
+            3 => update_pair_block::<S, 3>(u, j0, nr),
+            _ if PAIR_VECTORS == 3 => update_pair_block::<S, 3>(u, j0, nr),
+            _ => update_pair_block::<S, 4>(u, j0, nr),
         };
     }
     finite
@@ -774,24 +787,15 @@ fn product(ops: Operands, start: Start, c: *mut f64) -> bool {
     }
     // wasm: blocks of 4 rows (two 128-bit vectors) × 4 columns, 8 accumulators. V8 keeps
     // some of x64's 16 vector registers for itself and a multiply needs a temporary: with 10
-    // accumulators (× 5 columns) its code kept four of them on the stack.
-    #[cfg(all(
-        target_arch = "wasm32",
-        target_feature = "simd128",
-        not(target_feature = "relaxed-simd")
-    ))]
+    // accumulators (× 5 columns) its code kept four of them on the stack. With relaxed SIMD's
+    // fused multiply-add (no temporary) node 26's V8 (14.6) kept 10 in registers, but
+    // Chromium's (15.6) keeps two or three of them on the stack, and each then waits on its
+    // store and reload every step of the inner loop: [784,30,10] per step in Chromium, same
+    // page, 67–92 k examples/s with × 5 against 74–112 k with × 4.
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     {
         // SAFETY: the operands were checked against their slices.
         unsafe { blocks::<simd128::F64x2, 2, 4>(ops, start, c) }
-    }
-    // With relaxed SIMD's fused multiply-add no temporary is needed, and 4 rows × 5 columns
-    // (10 accumulators) stay in registers; a mini-batch of 10 is then two whole blocks wide.
-    // A [784,30,10] step in V8: 1.058 M → 1.044 M x86 instructions (callgrind on node
-    // --single-threaded); × 6 columns spilled again.
-    #[cfg(all(target_arch = "wasm32", target_feature = "relaxed-simd"))]
-    {
-        // SAFETY: the operands were checked against their slices.
-        unsafe { blocks::<simd128::F64x2, 2, 5>(ops, start, c) }
     }
     #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
     {

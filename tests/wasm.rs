@@ -627,7 +627,8 @@ fn sigmoid_and_tanh_over_a_buffer_are_bit_for_bit_the_scalar_ones() {
 }
 
 /// BP4 fused with the update in wasm (`kernels::step_weights`: a column of up to 8 vectors at
-/// a time, or, in the digits module, two columns of up to 3 vectors from 32 columns on)
+/// a time, or, in the digits module, two columns of up to 3 vectors (4 in the relaxed-SIMD
+/// build) from 32 columns on)
 /// against the textbook sum shrink·w_jk + Σ_x d_jx a_kx, for rows that fill the blocks or
 /// leave a short last one, an odd number of columns, δ with and without padding after it,
 /// and a non-finite weight anywhere.

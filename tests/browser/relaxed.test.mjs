@@ -74,8 +74,8 @@ describe('the digits core in Chromium', { skip: !built && 'run scripts/build.sh 
   test('both builds train the same weights within 1e-12, on shapes and batch sizes that leave partial blocks', async () => {
     const page = await h.newPage({}, '/index.html');
     // Shapes whose layers fill the kernels' blocks or leave a short last one (rows of 4, columns
-    // of 5 in the relaxed build's products, BP4 two columns at a time from 32 inputs on), and
-    // batch sizes that do not divide into them.
+    // of 4 in the products, BP4 two columns of 8 rows (relaxed) or 6 (plain) at a time from 32
+    // inputs on), and batch sizes that do not divide into them.
     const cases = [
       { sizes: [784, 30, 10], m: 10, epochs: 3 },
       { sizes: [40, 33, 17, 4], m: 7, epochs: 4 },
