@@ -319,14 +319,13 @@ fn a_diverging_step_throws_with_diverged_set_and_keeps_the_network() {
 
 #[wasm_bindgen_test]
 fn steps_on_a_held_dataset_equal_steps_on_the_same_batch() {
-    use js_sys::Uint32Array;
     use nndl_backprop::wasm::dataset::Dataset;
     let xs = Float64Array::from(&[0.5, -0.25, -0.1, 0.9, 0.3, 0.3][..]);
     let ys = Float64Array::from(&[1.0, 0.0, 0.0, 1.0, 1.0, 1.0][..]);
     let data = Dataset::from_flat(&xs, &ys, 2.0.into(), 2.0.into()).unwrap();
     assert_eq!(data.length(), 3);
     let (mut a, mut b) = (small(), small());
-    let indices = Uint32Array::from(&[2u32, 0][..]);
+    let indices = [2u32, 0];
     let opts = js(r#"{"n":3}"#);
     let cost = a
         .sgd_step_on(&data, &indices, 0.5.into(), opts.clone())
@@ -339,7 +338,7 @@ fn steps_on_a_held_dataset_equal_steps_on_the_same_batch() {
     assert_eq!(get(&ev, "total").as_f64(), Some(3.0));
     // Bad indices and a mismatched network are refused without a change.
     let before = snapshot(&a);
-    let bad = Uint32Array::from(&[0u32, 3][..]);
+    let bad = [0u32, 3];
     let msg = message(
         a.sgd_step_on(&data, &bad, 0.5.into(), opts.clone())
             .unwrap_err(),
@@ -362,7 +361,6 @@ fn steps_on_a_held_dataset_equal_steps_on_the_same_batch() {
 
 #[wasm_bindgen_test]
 fn an_epoch_on_a_held_dataset_equals_its_shuffled_steps_one_call_each() {
-    use js_sys::Uint32Array;
     use nndl_backprop::train::{mini_batches, shuffled_order};
     use nndl_backprop::wasm::dataset::Dataset;
     let xs: Vec<f64> = (0..14).map(|i| (i as f64 * 0.7).sin()).collect();
@@ -385,12 +383,7 @@ fn an_epoch_on_a_held_dataset_equals_its_shuffled_steps_one_call_each() {
     for indices in mini_batches(&shuffled_order(7, 5, 2), 3) {
         let idx: Vec<u32> = indices.iter().map(|&i| i as u32).collect();
         costs += b
-            .sgd_step_on(
-                &data,
-                &Uint32Array::from(&idx[..]),
-                0.5.into(),
-                opts.clone(),
-            )
+            .sgd_step_on(&data, &idx, 0.5.into(), opts.clone())
             .unwrap();
     }
     assert_eq!(get(&out, "cost").as_f64(), Some(costs / 3.0));
@@ -545,13 +538,12 @@ fn numbers_and_strings_in_messages_read_as_typed() {
 
 #[wasm_bindgen_test]
 fn a_step_on_a_held_dataset_reads_its_options_as_sgd_step_does() {
-    use js_sys::Uint32Array;
     use nndl_backprop::wasm::dataset::Dataset;
     // Three examples held, the same three as a batch: the default n is 3 either way.
     let xs = Float64Array::from(&[0.5, -0.25, -0.1, 0.9, 0.3, 0.3][..]);
     let ys = Float64Array::from(&[1.0, 0.0, 0.0, 1.0, 1.0, 1.0][..]);
     let data = Dataset::from_flat(&xs, &ys, 2.0.into(), 2.0.into()).unwrap();
-    let indices = Uint32Array::from(&[0u32, 1, 2][..]);
+    let indices = [0u32, 1, 2];
     let batch =
         r#"[{"x":[0.5,-0.25],"y":[1,0]},{"x":[-0.1,0.9],"y":[0,1]},{"x":[0.3,0.3],"y":[1,1]}]"#;
     for options in [
