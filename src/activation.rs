@@ -100,6 +100,16 @@ pub fn sigmoid_in_place(v: &mut [f64]) {
     v.iter_mut().for_each(|z| *z = sigmoid(*z));
 }
 
+/// `exp_clamped` over a buffer, in place, bit for bit: the heatmap's exps. In wasm two at a
+/// time in simd128 (LLVM had vectorised the heatmap's own loop with its lanes crossed, each
+/// pair of values gathered from two vectors and scattered back: a shuffle for every load and
+/// store).
+pub fn exp_clamped_in_place(v: &mut [f64]) {
+    #[cfg(target_arch = "wasm32")]
+    let v = pairs::each_pair(v, pairs::exp_clamped);
+    v.iter_mut().for_each(|u| *u = exp_clamped(*u));
+}
+
 /// tanh z for every z of a buffer, in place: the same numbers as `tanh` one at a time, bit for
 /// bit (in wasm two at a time, natively four with AVX2, as `sigmoid_in_place`).
 pub fn tanh_in_place(v: &mut [f64]) {
@@ -255,6 +265,8 @@ mod pairs {
         ln2_lo: v128,
         rounder: v128,
         floor: v128,
+        /// +708, the heatmap's other bound (`exp_clamped`).
+        ceiling: v128,
         bias: v128,
         one: v128,
         minus_two: v128,
@@ -281,6 +293,7 @@ mod pairs {
         ln2_lo: both(super::LN2_LO),
         rounder: both(super::ROUNDER),
         floor: both(-708.0),
+        ceiling: both(708.0),
         bias: i64x2(1023, 1023),
         one: both(1.0),
         minus_two: both(-2.0),
@@ -341,14 +354,28 @@ mod pairs {
         let tiny = f64x2_lt(x, k.floor);
         // f64::max(x, −708): pmax gives its first operand unless it is less than the second,
         // so a NaN x gives −708 as f64::max does.
-        let x = f64x2_pmax(k.floor, x);
+        v128_andnot(exp_in_range(f64x2_pmax(k.floor, x), k), tiny)
+    }
+
+    /// `super::exp_clamped` of both lanes.
+    #[inline(always)]
+    pub fn exp_clamped(u: v128, k: &Consts) -> v128 {
+        // pmin(a, b) is b where b < a, else a: u where u < 708, else 708 (NaN included);
+        // then pmax, u where −708 < u, else −708.
+        let u = f64x2_pmax(k.floor, f64x2_pmin(k.ceiling, u));
+        exp_in_range(u, k)
+    }
+
+    /// `super::exp_in_range` of both lanes.
+    #[inline(always)]
+    fn exp_in_range(x: v128, k: &Consts) -> v128 {
         let shifted = f64x2_add(f64x2_mul(x, k.log2_e), k.rounder);
         let n = f64x2_sub(shifted, k.rounder);
         let n_int = i64x2_sub(shifted, k.rounder);
         let r = f64x2_sub(f64x2_sub(x, f64x2_mul(n, k.ln2_hi)), f64x2_mul(n, k.ln2_lo));
         let p = exp_taylor(r, k);
         let scale = i64x2_shl(i64x2_add(n_int, k.bias), 52);
-        v128_andnot(f64x2_mul(p, scale), tiny)
+        f64x2_mul(p, scale)
     }
 }
 
@@ -426,7 +453,29 @@ pub(crate) fn exp_taylor_with(r: f64, c: &[f64; 13]) -> f64 {
 pub fn exp_non_positive(x: f64) -> f64 {
     // Below −708 the result is under 3e-308: call it 0 (σ′ and δ are then 0 as well).
     let tiny = x < -708.0;
-    let x = x.max(-708.0);
+    let e = exp_in_range(x.max(-708.0));
+    if tiny {
+        0.0
+    } else {
+        e
+    }
+}
+
+/// e^u with u clamped to ±708 first, a NaN counting as +708: the heatmap's exps (its σ is
+/// 1/(1 + e^u) for u = −z). Within ±708, e^u is a normal number, and beyond, σ is 0 or 1 to
+/// far below f64's precision.
+#[inline]
+pub fn exp_clamped(u: f64) -> f64 {
+    let u = if u < 708.0 { u } else { 708.0 };
+    let u = if u > -708.0 { u } else { -708.0 };
+    exp_in_range(u)
+}
+
+/// e^x for −708 ≤ x ≤ 708: x = n ln 2 + r with |r| ≤ ln2/2 (ln 2 split in two parts so
+/// n·ln2_hi is exact), then e^r from its Taylor polynomial (`exp_taylor`) and 2^n from its
+/// exponent bits.
+#[inline(always)]
+fn exp_in_range(x: f64) -> f64 {
     // n rounded by adding and subtracting ROUNDER.
     let shifted = x * std::f64::consts::LOG2_E + ROUNDER;
     let n = shifted - ROUNDER;
@@ -434,12 +483,7 @@ pub fn exp_non_positive(x: f64) -> f64 {
     let n_int = shifted.to_bits().wrapping_sub(ROUNDER.to_bits());
     let r = (x - n * LN2_HI) - n * LN2_LO;
     let p = exp_taylor(r);
-    let scale = f64::from_bits(n_int.wrapping_add(1023) << 52);
-    if tiny {
-        0.0
-    } else {
-        p * scale
-    }
+    p * f64::from_bits(n_int.wrapping_add(1023) << 52)
 }
 
 impl fmt::Display for Activation {

@@ -526,7 +526,6 @@ struct ExpConstants {
     rounder: f64,
     /// The exponent bias, added to n as an integer.
     bias: u64,
-    limit: f64,
     one: f64,
 }
 
@@ -537,7 +536,6 @@ static EXP_CONSTANTS: ExpConstants = ExpConstants {
     ln2_lo: crate::activation::LN2_LO,
     rounder: crate::activation::ROUNDER,
     bias: 1023,
-    limit: 708.0,
     one: 1.0,
 };
 
@@ -547,20 +545,16 @@ fn exp_constants() -> &'static ExpConstants {
     core::hint::black_box(&EXP_CONSTANTS)
 }
 
-/// Block by block, so the compiler interleaves the CELLS independent exps of a block (their
-/// long chains of dependent operations overlap) rather than running one vector at a time;
-/// the exps in one pass over the blocks and the divisions in a second. In one pass each
-/// division waited at the end of its exp's chain (Chromium's profile put most of the time on
-/// the instruction after it); apart, the exps run back to back and the divisions too:
-/// `heatmapInto` for [2,8,8,8,1] at 100², same-page A/B in Chromium, −3 to −12 % (five runs).
+/// `from_exponent` of every value: the exps in one pass over the blocks
+/// (`activation::exp_clamped_in_place`, two at a time in wasm) and the divisions in a second.
+/// In one pass each division waited at the end of its exp's chain (Chromium's profile put
+/// most of the time on the instruction after it); apart, the exps run back to back and the
+/// divisions too: `heatmapInto` for [2,8,8,8,1] at 100², same-page A/B in Chromium, −3 to
+/// −12 % (five runs), and −1 to −4 % more with the exps in simd128 by hand.
 #[inline(never)]
 fn from_exponent_blocks(blocks: &mut [[f64; CELLS]], c: f64, d: f64) {
     let k = exp_constants();
-    for block in blocks.iter_mut() {
-        for v in block {
-            *v = exp_in_range(clamp_exponent(*v, k), k);
-        }
-    }
+    crate::activation::exp_clamped_in_place(blocks.as_flattened_mut());
     for block in blocks {
         for v in block {
             *v = c / (k.one + *v) - d;
@@ -583,27 +577,13 @@ fn sigma(z: f64) -> f64 {
 }
 
 /// The activation from its exponent u: c/(1 + e^u) − d, which is σ(−u) for (c, d) = (1, 0)
-/// (the subtraction of 0 changes no number) and tanh(−u/2) = 2/(1 + e^u) − 1 for (2, 1). u is
-/// clamped to ±708 first, where e^u is still a normal number: beyond, σ is 0 or 1 (and tanh
-/// ±1) to far below f64's precision. A NaN u (a network gone to ±∞) counts as +708, so σ
-/// gives 0 as activation::sigmoid does. For u > 0, e^u may be as large as 3e307: 1 + e^u stays
-/// finite and the quotient keeps its relative precision. Plain arithmetic and comparisons
-/// only (no f64::max or min, which wasm turns into calls), so the loops over a tile stay in
-/// simd128.
+/// (the subtraction of 0 changes no number) and tanh(−u/2) = 2/(1 + e^u) − 1 for (2, 1), with
+/// e^u from `activation::exp_clamped` (u clamped to ±708, a NaN to +708, so σ gives 0 as
+/// activation::sigmoid does). For u > 0, e^u may be as large as 3e307: 1 + e^u stays finite
+/// and the quotient keeps its relative precision. What `from_exponent_blocks` computes.
 #[cfg(test)]
 fn from_exponent(u: f64, c: f64, d: f64, k: &ExpConstants) -> f64 {
-    c / (k.one + exp_in_range(clamp_exponent(u, k), k)) - d
-}
-
-/// u clamped to ±708, a NaN to +708 (`from_exponent`).
-#[inline(always)]
-fn clamp_exponent(u: f64, k: &ExpConstants) -> f64 {
-    let u = if u < k.limit { u } else { k.limit };
-    if u > -k.limit {
-        u
-    } else {
-        -k.limit
-    }
+    c / (k.one + crate::activation::exp_clamped(u)) - d
 }
 
 /// e^x for −708 ≤ x ≤ 708, within a few units in the last place.

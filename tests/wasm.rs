@@ -591,17 +591,20 @@ fn a_step_on_a_held_dataset_reads_its_options_as_sgd_step_does() {
     }
 }
 
-/// In wasm, σ and tanh over a buffer go two at a time in simd128: the same bits as the scalar
-/// functions, one value at a time, for every kind of z (both signs of 0, the exp's limits,
-/// ±∞, NaN) and for buffers of odd length.
+/// In wasm, σ, tanh and the heatmap's exp over a buffer go two at a time in simd128: the same
+/// bits as the scalar functions, one value at a time, for every kind of z (both signs of 0,
+/// the exp's limits, ±∞, NaN) and for buffers of odd length.
 #[wasm_bindgen_test]
 fn sigmoid_and_tanh_over_a_buffer_are_bit_for_bit_the_scalar_ones() {
-    use nndl_backprop::activation::{sigmoid, sigmoid_in_place, tanh, tanh_in_place};
+    use nndl_backprop::activation::{
+        exp_clamped, exp_clamped_in_place, sigmoid, sigmoid_in_place, tanh, tanh_in_place,
+    };
     let zs = special_z::special_values();
     type Pair = (fn(&mut [f64]), fn(f64) -> f64, &'static str);
-    let kinds: [Pair; 2] = [
+    let kinds: [Pair; 3] = [
         (sigmoid_in_place, sigmoid, "σ"),
         (tanh_in_place, tanh, "tanh"),
+        (exp_clamped_in_place, exp_clamped, "the heatmap's exp"),
     ];
     for (in_place, scalar, name) in kinds {
         for len in [0, 1, 2, 3, 4, 5, zs.len() - 1, zs.len()] {
@@ -613,6 +616,58 @@ fn sigmoid_and_tanh_over_a_buffer_are_bit_for_bit_the_scalar_ones() {
                     scalar(z).to_bits(),
                     "{name}({z}), {len} values"
                 );
+            }
+        }
+    }
+}
+
+/// The heatmap in wasm (its exps two at a time in simd128, `activation::exp_clamped_in_place`)
+/// against the network's own forward pass at every cell, to f32 precision, for σ and tanh,
+/// and with weights large enough that exponents pass ±708 (where the exps are clamped) and the
+/// first layer is no longer separable.
+#[wasm_bindgen_test]
+fn heatmap_cells_are_forward_passes_with_any_size_of_weights() {
+    use nndl_backprop::heatmap::{self, Bounds};
+    use nndl_backprop::{Activation, Cost, Init, Network};
+    let b = Bounds {
+        x_min: -1.5,
+        x_max: 1.0,
+        y_min: -0.5,
+        y_max: 2.0,
+    };
+    let res = 12;
+    let cells = res * res;
+    for activation in [Activation::Sigmoid, Activation::Tanh] {
+        for scale in [1.0, 30.0, 400.0] {
+            let mut net = Network::random(
+                &[2, 8, 7, 3],
+                5,
+                activation,
+                Cost::Quadratic,
+                Init::Standard,
+            )
+            .unwrap();
+            net.weights.iter_mut().for_each(|w| *w *= scale);
+            net.biases.iter_mut().for_each(|b| *b *= scale);
+            let grid = heatmap::grid(&net, res, b).unwrap();
+            for cell in 0..cells {
+                let (col, row) = ((cell % res) as f64, (cell / res) as f64);
+                let x = [
+                    b.x_min + (col + 0.5) * (b.x_max - b.x_min) / res as f64,
+                    b.y_max - (row + 0.5) * (b.y_max - b.y_min) / res as f64,
+                ];
+                let ff = net.forward(&x).unwrap();
+                let mut neuron = 0;
+                for layer in &ff.activations[1..] {
+                    for &want in layer.iter() {
+                        let got = grid[neuron * cells + cell] as f64;
+                        assert!(
+                            (got - want).abs() <= 1e-7,
+                            "{activation}, weights × {scale}, cell {cell}, neuron {neuron}: {got} against {want}"
+                        );
+                        neuron += 1;
+                    }
+                }
             }
         }
     }
