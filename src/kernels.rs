@@ -220,7 +220,7 @@ const PAIR_VECTORS: usize = if cfg!(target_feature = "relaxed-simd") {
     // 8 sums, 4 δ vectors and 2 broadcasts: with fused multiply-adds (no temporary) they fit
     // in the registers Chromium's V8 (15.6) gives wasm, and every sum has a multiply-add in
     // flight while the others wait on theirs. [784,30,10] in Chromium, the relaxed module,
-    // same-page A/B: 67–79 k → 77–87 k examples/s per step with the products' 4 columns
+    // same-page A/B: 67–79 k → 77–84 k examples/s per step with the products' 4 columns
     // (below), 74–77 k → 78–82 k for this change alone.
     4
 } else {
@@ -243,6 +243,8 @@ unsafe fn update_pairs<S: Lanes>(u: Update) -> bool {
             1 => update_pair_block::<S, 1>(u, j0, nr),
             2 => update_pair_block::<S, 2>(u, j0, nr),
             3 => update_pair_block::<S, 3>(u, j0, nr),
+            // Never more than PAIR_VECTORS: the guard keeps the 4-vector block out of the
+            // plain build altogether.
             _ if PAIR_VECTORS == 3 => update_pair_block::<S, 3>(u, j0, nr),
             _ => update_pair_block::<S, 4>(u, j0, nr),
         };
