@@ -428,13 +428,7 @@ pub(crate) const TAYLOR: [f64; 13] = [
 /// Horner's order). The heatmap's exp uses it too.
 #[inline(always)]
 pub(crate) fn exp_taylor(r: f64) -> f64 {
-    exp_taylor_with(r, &TAYLOR)
-}
-
-/// `exp_taylor` with the coefficients `c` (= `TAYLOR`) passed in: the heatmap's loops read
-/// them from memory (see `heatmap::ExpConstants`).
-#[inline(always)]
-pub(crate) fn exp_taylor_with(r: f64, c: &[f64; 13]) -> f64 {
+    let c = &TAYLOR;
     let r2 = r * r;
     let r4 = r2 * r2;
     let r8 = r4 * r4;

@@ -270,8 +270,9 @@ impl FirstLayer {
         if !(by_col.iter().all(in_range) && by_row.iter().all(in_range)) {
             return layer;
         }
-        exp_all(&mut by_col);
-        exp_all(&mut by_row);
+        // Every one within ±354: `exp_clamped` is e^v itself.
+        crate::activation::exp_clamped_in_place(&mut by_col);
+        crate::activation::exp_clamped_in_place(&mut by_row);
         layer.by_col = by_col;
         layer.by_row = by_row;
         layer.separable = true;
@@ -512,39 +513,6 @@ fn from_exponent_all(u: &mut [f64], c: f64, d: f64) {
     }
 }
 
-/// Every number the exps of the heatmap's loops need, read from memory. Written as constants,
-/// V8 (14.6, as in Chromium) rebuilt each one in the vectorised loops at every use — a 64-bit
-/// move into a general register, a move into a vector register and a shuffle, for about 20
-/// constants an exp (`activation::pairs` has the same fix for training's σ). Read through
-/// `black_box` the compiler cannot fold them back into constants: each is splatted once,
-/// before the loop, and V8 keeps it in a register or reads it from the stack.
-struct ExpConstants {
-    taylor: [f64; 13],
-    log2_e: f64,
-    ln2_hi: f64,
-    ln2_lo: f64,
-    rounder: f64,
-    /// The exponent bias, added to n as an integer.
-    bias: u64,
-    one: f64,
-}
-
-static EXP_CONSTANTS: ExpConstants = ExpConstants {
-    taylor: crate::activation::TAYLOR,
-    log2_e: std::f64::consts::LOG2_E,
-    ln2_hi: crate::activation::LN2_HI,
-    ln2_lo: crate::activation::LN2_LO,
-    rounder: crate::activation::ROUNDER,
-    bias: 1023,
-    one: 1.0,
-};
-
-/// The constants, as the compiler cannot see them.
-#[inline(always)]
-fn exp_constants() -> &'static ExpConstants {
-    core::hint::black_box(&EXP_CONSTANTS)
-}
-
 /// `from_exponent` of every value: the exps in one pass over the blocks
 /// (`activation::exp_clamped_in_place`, two at a time in wasm) and the divisions in a second.
 /// In one pass each division waited at the end of its exp's chain (Chromium's profile put
@@ -553,27 +521,22 @@ fn exp_constants() -> &'static ExpConstants {
 /// −12 % (five runs), and −1 to −4 % more with the exps in simd128 by hand.
 #[inline(never)]
 fn from_exponent_blocks(blocks: &mut [[f64; CELLS]], c: f64, d: f64) {
-    let k = exp_constants();
     crate::activation::exp_clamped_in_place(blocks.as_flattened_mut());
+    // 1 through `black_box`, so it is splatted once before the loop: written as a constant,
+    // V8 rebuilt it at every use (see `activation::pairs`).
+    let one = core::hint::black_box(1.0);
     for block in blocks {
         for v in block {
-            *v = c / (k.one + *v) - d;
+            *v = c / (one + *v) - d;
         }
     }
-}
-
-/// e^v for every value (each within ±708), the loop compiled once.
-#[inline(never)]
-fn exp_all(values: &mut [f64]) {
-    let k = exp_constants();
-    values.iter_mut().for_each(|v| *v = exp_in_range(*v, k));
 }
 
 /// σ(z) = 1 / (1 + e^{−z}) for the pictures: activation::sigmoid's function to 1e-15 (the
 /// test below holds it there), through the same code as the heatmap's loops.
 #[cfg(test)]
 fn sigma(z: f64) -> f64 {
-    from_exponent(-z, 1.0, 0.0, exp_constants())
+    from_exponent(-z, 1.0, 0.0)
 }
 
 /// The activation from its exponent u: c/(1 + e^u) − d, which is σ(−u) for (c, d) = (1, 0)
@@ -582,23 +545,8 @@ fn sigma(z: f64) -> f64 {
 /// activation::sigmoid does). For u > 0, e^u may be as large as 3e307: 1 + e^u stays finite
 /// and the quotient keeps its relative precision. What `from_exponent_blocks` computes.
 #[cfg(test)]
-fn from_exponent(u: f64, c: f64, d: f64, k: &ExpConstants) -> f64 {
-    c / (k.one + crate::activation::exp_clamped(u)) - d
-}
-
-/// e^x for −708 ≤ x ≤ 708, within a few units in the last place.
-#[inline(always)]
-fn exp_in_range(x: f64, k: &ExpConstants) -> f64 {
-    // x = n ln 2 + r with |r| ≤ ln2/2: n by adding and subtracting 1.5·2^52 (exact rounding
-    // in plain arithmetic), ln 2 split so that n·ln2_hi is exact.
-    let shifted = x * k.log2_e + k.rounder;
-    let n = shifted - k.rounder;
-    let r = (x - n * k.ln2_hi) - n * k.ln2_lo;
-    // e^r as the training's exp computes it (`activation::exp_taylor`, Estrin's order).
-    let p = crate::activation::exp_taylor_with(r, &k.taylor);
-    // 2^n from its exponent bits (n is in −1022..=1022, so 2^n is a normal number).
-    let n_int = shifted.to_bits().wrapping_sub(k.rounder.to_bits());
-    p * f64::from_bits(n_int.wrapping_add(k.bias) << 52)
+fn from_exponent(u: f64, c: f64, d: f64) -> f64 {
+    c / (1.0 + crate::activation::exp_clamped(u)) - d
 }
 
 #[cfg(test)]
@@ -712,7 +660,7 @@ mod tests {
         for i in -708_000..=708_000 {
             let x = i as f64 * 1e-3 + 1.234e-4;
             let x = x.clamp(-708.0, 708.0);
-            let (got, want) = (exp_in_range(x, exp_constants()), x.exp());
+            let (got, want) = (crate::activation::exp_clamped(x), x.exp());
             assert!(
                 ((got - want) / want).abs() <= 1e-15,
                 "e^{x} = {got}, exp gives {want}"
