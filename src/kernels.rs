@@ -119,6 +119,39 @@ pub fn step_weights(
     }
 }
 
+/// BP3 for a batch, fused with the step: out_j = b_j + Σ_c d_jc, with d `rows` × `cols` (δ^l
+/// already scaled by −η/m, one column per example), the columns added in their order: the
+/// same sums, bit for bit, as adding d to b column after column. Each row's sum (in wasm each
+/// pair of rows') stays in a register over all the columns. Column after column, the compiler
+/// had made each column's few additions a loop of their own, behind a run-time check that
+/// `out` and d do not overlap: for [2,8,8,8,1] in Chromium, 7 % of a step for 240 additions.
+/// Returns whether every number of `out` is finite.
+pub fn add_columns(rows: usize, cols: usize, b: &[f64], d: &[f64], out: &mut [f64]) -> bool {
+    let (b, d, out) = (&b[..rows], &d[..rows * cols], &mut out[..rows]);
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    let paired = {
+        use core::arch::wasm32::*;
+        let paired = rows - rows % 2;
+        for j in (0..paired).step_by(2) {
+            // SAFETY: rows j and j + 1 are inside b, out and every column of d.
+            unsafe {
+                let mut sum = v128_load(b.as_ptr().add(j).cast());
+                for c in 0..cols {
+                    sum = f64x2_add(sum, v128_load(d.as_ptr().add(c * rows + j).cast()));
+                }
+                v128_store(out.as_mut_ptr().add(j).cast(), sum);
+            }
+        }
+        paired
+    };
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    let paired = 0;
+    for j in paired..rows {
+        out[j] = d[j..].iter().step_by(rows).fold(b[j], |sum, &x| sum + x);
+    }
+    out.iter().all(|v| v.is_finite())
+}
+
 /// Whether every number is finite: v·0 is ±0 for a finite v and NaN otherwise, so the sum of
 /// them all is 0 exactly when every one is finite. Branch-free, so it vectorises; with AVX2 +
 /// FMA (chosen at run time) each four numbers cost one multiply-add into one of four sums.

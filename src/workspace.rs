@@ -7,7 +7,7 @@
 
 use crate::activation::Activation;
 use crate::cost::Cost;
-use crate::kernels::{gemm_set, step_weights, weighted_input};
+use crate::kernels::{add_columns, gemm_set, step_weights, weighted_input};
 use crate::{network::first_non_finite, Error, Example, Network, Result};
 use nalgebra::{DMatrix, DVector};
 
@@ -235,14 +235,13 @@ impl Workspace {
         for i in (0..=last).rev() {
             let (n_l, n_prev) = (net.sizes[i + 1], net.sizes[i]);
             // BP3: b^l − (η/m) Σ_x δ^l_j.
-            let new_b = self.new_b[i].as_mut_slice();
-            new_b.copy_from_slice(net.biases[i].as_slice());
-            for col in self.deltas[i][..n_l * m].chunks_exact(n_l) {
-                for (s, &d) in new_b.iter_mut().zip(col) {
-                    *s += d;
-                }
-            }
-            finite &= new_b.iter().all(|v| v.is_finite());
+            finite &= add_columns(
+                n_l,
+                m,
+                net.biases[i].as_slice(),
+                &self.deltas[i],
+                self.new_b[i].as_mut_slice(),
+            );
             // BP4 and the step: (1 − ηλ/n) w^l − (η/m) Σ_x a^{l−1}_k δ^l_j.
             finite &= step_weights(
                 n_l,

@@ -2,9 +2,15 @@
 //! that exercise every part of the tiled native kernel: whole groups of columns and the
 //! columns left over, several row blocks with a short last one, the last columns whose
 //! spill would pass the end of w, δ with and without padding, and a non-finite weight
-//! anywhere.
+//! anywhere. And BP3 fused with the update (`kernels::add_columns`) against its sum in order.
 
+mod bp3;
 mod bp4;
+
+#[test]
+fn bp3_with_the_update_equals_the_sum_in_column_order() {
+    bp3::equals_the_sum_in_column_order(&[1, 2, 3, 7, 8, 9, 16, 17, 30], &[1, 2, 3, 10]);
+}
 
 #[test]
 fn the_tiled_step_equals_the_textbook_sum_for_groups_and_leftover_columns() {

@@ -8,6 +8,7 @@ use nndl_backprop::wasm::{generate_data, JsNetwork};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
+mod bp3;
 mod bp4;
 mod special_z;
 
@@ -671,6 +672,13 @@ fn heatmap_cells_are_forward_passes_with_any_size_of_weights() {
             }
         }
     }
+}
+
+/// BP3 fused with the update in wasm (`kernels::add_columns`: two rows at a time, then the
+/// last of an odd number alone) against b_j + Σ_c d_jc in column order, bit for bit.
+#[wasm_bindgen_test]
+fn bp3_with_the_update_equals_the_sum_in_column_order() {
+    bp3::equals_the_sum_in_column_order(&[1, 2, 3, 7, 8, 9, 16, 17, 30], &[1, 2, 3, 10]);
 }
 
 /// BP4 fused with the update in wasm (`kernels::step_weights`: a column of up to 8 vectors at
