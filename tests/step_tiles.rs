@@ -2,10 +2,17 @@
 //! that exercise every part of the tiled native kernel: whole groups of columns and the
 //! columns left over, several row blocks with a short last one, the last columns whose
 //! spill would pass the end of w, δ with and without padding, and a non-finite weight
-//! anywhere. And BP3 fused with the update (`kernels::add_columns`) against its sum in order.
+//! anywhere. And BP3 fused with the update (`kernels::add_columns`) against its sum in order,
+//! and BP2's transpose of w^l.
 
 mod bp3;
 mod bp4;
+mod transpose;
+
+#[test]
+fn the_transpose_of_w_for_bp2_is_the_transpose() {
+    transpose::equals_the_transpose(&[1, 2, 3, 7, 8, 9, 16], &[1, 2, 3, 8, 10, 17]);
+}
 
 #[test]
 fn bp3_with_the_update_equals_the_sum_in_column_order() {

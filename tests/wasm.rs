@@ -11,6 +11,7 @@ use wasm_bindgen_test::*;
 mod bp3;
 mod bp4;
 mod special_z;
+mod transpose;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -679,6 +680,13 @@ fn heatmap_cells_are_forward_passes_with_any_size_of_weights() {
 #[wasm_bindgen_test]
 fn bp3_with_the_update_equals_the_sum_in_column_order() {
     bp3::equals_the_sum_in_column_order(&[1, 2, 3, 7, 8, 9, 16, 17, 30], &[1, 2, 3, 10]);
+}
+
+/// BP2's (w^l)ᵀ in wasm (`kernels::transpose`: two rows of two columns at a time, then the odd
+/// last row and column one by one).
+#[wasm_bindgen_test]
+fn the_transpose_of_w_for_bp2_is_the_transpose() {
+    transpose::equals_the_transpose(&[1, 2, 3, 7, 8, 9, 16], &[1, 2, 3, 8, 10, 17]);
 }
 
 /// BP4 fused with the update in wasm (`kernels::step_weights`: a column of up to 8 vectors at
