@@ -86,9 +86,10 @@ build_module() {
   printf '%s\n' "$stamp" >"$dir/stamp"
 }
 
-build_module full
-RELAXED=1 build_module full-relaxed
-build_module 2d --no-default-features
+# Every module the page loads reads sgdStepOn's options through www/js/step-options.js.
+build_module full --features js-options
+RELAXED=1 build_module full-relaxed --features js-options
+build_module 2d --no-default-features --features js-options
 
 # The relaxed-SIMD build must be driven by the same glue, line for line.
 if ! diff -q "$PKG_BUILD/full/nndl_backprop.js" "$PKG_BUILD/full-relaxed/nndl_backprop.js" >/dev/null; then

@@ -8,9 +8,9 @@ use super::{count, fail, js_error, number_or, step_options, to_js, EvaluationOut
 use super::{field, seed};
 use crate::limits::{MAX_BATCH, MAX_NEURONS};
 use crate::{train, Example};
+use js_sys::Float64Array;
 #[cfg(feature = "epoch")]
 use js_sys::Object;
-use js_sys::{Float64Array, Reflect};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
@@ -91,7 +91,21 @@ thread_local! {
     static INDICES: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
     /// The option names as JS strings, made once rather than decoded from wasm memory at every
     /// step.
+    #[cfg(not(feature = "js-options"))]
     static OPTION_KEYS: (JsValue, JsValue) = (JsValue::from_str("lambda"), JsValue::from_str("n"));
+}
+
+/// The page's modules read sgdStepOn's options through `www/js/step-options.js` (cargo feature
+/// `js-options`, on in scripts/build.sh): one call into JS for each option, a number (or the
+/// default, for an absent one) or NaN for anything else. The wasm tests' build goes without:
+/// their runner serves none of the page's files, and they read the options through `Reflect`.
+#[cfg(feature = "js-options")]
+#[wasm_bindgen(raw_module = "../js/step-options.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = stepLambda)]
+    fn step_lambda(options: &JsValue) -> f64;
+    #[wasm_bindgen(js_name = stepN)]
+    fn step_n(options: &JsValue, default_n: f64) -> f64;
 }
 
 /// `step_options` for the call the page makes every frame: a missing options object or one
@@ -100,27 +114,37 @@ thread_local! {
 /// fault.
 fn step_options_per_step(options: &JsValue, len: usize) -> Result<(f64, usize), JsValue> {
     let default_n = len.max(1);
-    if options.is_undefined() || options.is_null() {
-        return Ok((0.0, default_n));
-    }
-    let read = OPTION_KEYS.with(|(lambda_key, n_key)| {
-        if !options.is_object() {
-            return None;
+    #[cfg(feature = "js-options")]
+    let read = {
+        let (lambda, n) = (step_lambda(options), step_n(options, default_n as f64));
+        // A NaN λ (given as such, or not a number) is for `step_options` to judge.
+        (!lambda.is_nan() && n.fract() == 0.0 && (1.0..=100_000_000.0).contains(&n))
+            .then_some((lambda, n as usize))
+    };
+    #[cfg(not(feature = "js-options"))]
+    let read = {
+        if options.is_undefined() || options.is_null() {
+            return Ok((0.0, default_n));
         }
-        let lambda = Reflect::get(options, lambda_key).ok()?;
-        let n = Reflect::get(options, n_key).ok()?;
-        let lambda = if lambda.is_undefined() {
-            0.0
-        } else {
-            lambda.as_f64()?
-        };
-        let n = if n.is_undefined() {
-            default_n as f64
-        } else {
-            n.as_f64()?
-        };
-        (n.fract() == 0.0 && (1.0..=100_000_000.0).contains(&n)).then_some((lambda, n as usize))
-    });
+        OPTION_KEYS.with(|(lambda_key, n_key)| {
+            if !options.is_object() {
+                return None;
+            }
+            let lambda = js_sys::Reflect::get(options, lambda_key).ok()?;
+            let n = js_sys::Reflect::get(options, n_key).ok()?;
+            let lambda = if lambda.is_undefined() {
+                0.0
+            } else {
+                lambda.as_f64()?
+            };
+            let n = if n.is_undefined() {
+                default_n as f64
+            } else {
+                n.as_f64()?
+            };
+            (n.fract() == 0.0 && (1.0..=100_000_000.0).contains(&n)).then_some((lambda, n as usize))
+        })
+    };
     match read {
         Some(options) => Ok(options),
         None => step_options(options, len),
@@ -218,8 +242,8 @@ impl JsNetwork {
             train::sgd_epoch(&mut self.workspace, &mut self.net, &data.examples, run)
                 .map_err(js_error)?;
         let out = Object::new();
-        let _ = Reflect::set(&out, &"cost".into(), &cost.into());
-        let _ = Reflect::set(&out, &"steps".into(), &(steps as f64).into());
+        let _ = js_sys::Reflect::set(&out, &"cost".into(), &cost.into());
+        let _ = js_sys::Reflect::set(&out, &"steps".into(), &(steps as f64).into());
         Ok(out.into())
     }
 
