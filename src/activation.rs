@@ -530,7 +530,7 @@ pub fn exp_clamped(u: f64) -> f64 {
 /// n·ln2_hi/64 is exact), n = 64m + j with 0 ≤ j < 64, then e^x = 2^m · 2^(j/64) · e^r:
 /// 2^(j/64) from a table of 64, e^r − 1 from its Taylor polynomial (`expm1_taylor`), 2^m added
 /// to the exponent's bits. The table lets the polynomial stop at degree 5 (it was 12 with
-/// |r| ≤ ln2/2): σ over a buffer in Chromium took 15–20 % less time (BENCHMARKS.md, session 8).
+/// |r| ≤ ln2/2): σ over a buffer in Chromium took 15–30 % less time (BENCHMARKS.md, session 8).
 #[inline(always)]
 fn exp_in_range(x: f64) -> f64 {
     // n rounded by adding and subtracting ROUNDER.
