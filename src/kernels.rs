@@ -122,10 +122,10 @@ pub fn step_weights(
 /// BP3 for a batch, fused with the step: out_j = b_j + Σ_c d_jc, with d `rows` × `cols` (δ^l
 /// already scaled by −η/m, one column per example), the columns added in their order: the
 /// same sums, bit for bit, as adding d to b column after column. Each row's sum (in wasm each
-/// pair of rows', four pairs at a time) stays in a register over all the columns. Column after column, the compiler
-/// had made each column's few additions a loop of their own, behind a run-time check that
-/// `out` and d do not overlap: for [2,8,8,8,1] in Chromium, 7 % of a step for 240 additions.
-/// Returns whether every number of `out` is finite.
+/// pair of rows', four pairs at a time) stays in a register over all the columns. Column
+/// after column, the compiler had made each column's few additions a loop of their own,
+/// behind a run-time check that `out` and d do not overlap: for [2,8,8,8,1] in Chromium, 7 %
+/// of a step for 240 additions. Returns whether every number of `out` is finite.
 pub fn add_columns(rows: usize, cols: usize, b: &[f64], d: &[f64], out: &mut [f64]) -> bool {
     let (b, d, out) = (&b[..rows], &d[..rows * cols], &mut out[..rows]);
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
