@@ -216,7 +216,7 @@ mod quads {
     #[inline]
     #[target_feature(enable = "avx2")]
     unsafe fn exp_non_positive(x: __m256d) -> __m256d {
-        use super::{EXPONENT_BITS, EXP_TABLE, LN2_HI, LN2_LO, LOG2_E_64, ROUNDER};
+        use super::{EXPONENT_BITS, EXP_TABLE, LN2_64_HI, LN2_64_LO, LOG2_E_64, ROUNDER};
         let floor = _mm256_set1_pd(-708.0);
         let tiny = _mm256_cmp_pd::<_CMP_LT_OQ>(x, floor);
         // f64::max(x, −708): maxpd gives its second operand when either is NaN, so a NaN x
@@ -227,8 +227,8 @@ mod quads {
         let n = _mm256_sub_pd(shifted, rounder);
         let n_int = _mm256_sub_epi64(_mm256_castpd_si256(shifted), _mm256_castpd_si256(rounder));
         let r = _mm256_sub_pd(
-            _mm256_sub_pd(x, _mm256_mul_pd(n, _mm256_set1_pd(LN2_HI / 64.0))),
-            _mm256_mul_pd(n, _mm256_set1_pd(LN2_LO / 64.0)),
+            _mm256_sub_pd(x, _mm256_mul_pd(n, _mm256_set1_pd(LN2_64_HI))),
+            _mm256_mul_pd(n, _mm256_set1_pd(LN2_64_LO)),
         );
         let j = _mm256_and_si256(n_int, _mm256_set1_epi64x(63));
         // SAFETY: every index is below 64 (masked to six bits), inside the table.
@@ -290,8 +290,8 @@ mod pairs {
             t
         },
         log2_e_64: both(super::LOG2_E_64),
-        ln2_hi_64: both(super::LN2_HI / 64.0),
-        ln2_lo_64: both(super::LN2_LO / 64.0),
+        ln2_hi_64: both(super::LN2_64_HI),
+        ln2_lo_64: both(super::LN2_64_LO),
         rounder: both(super::ROUNDER),
         floor: both(-708.0),
         ceiling: both(708.0),
@@ -402,11 +402,12 @@ pub fn tanh(z: f64) -> f64 {
     }
 }
 
-/// ln 2 split in two: LN2_HI has its low 21 bits zero, and LN2_LO is the rest. Divided by 64
-/// (exactly: a power of two) they split ln2/64 for the exps' reduction x = n·ln2/64 + r, and
-/// n·LN2_HI/64 is exact for any |n| < 2^21 (|n| ≤ 65,400 within ±708).
-pub(crate) const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
-pub(crate) const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
+/// ln2/64 split in two for the exps' reduction x = n·ln2/64 + r: ln 2's nearest f64 with its
+/// low 21 bits zeroed, and the rest, each divided by 64 (exactly: a power of two). The high
+/// part has 32 significant bits, so n·LN2_64_HI is exact for any |n| < 2^21 (|n| ≤ 65,400
+/// within ±708).
+pub(crate) const LN2_64_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000) / 64.0;
+pub(crate) const LN2_64_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76) / 64.0;
 /// 1.5·2^52: adding and subtracting it rounds to the nearest integer in plain arithmetic (so
 /// it vectorises on any target; round() is a library call without SSE4.1), and n as an
 /// integer is then in the low bits of the sum.
@@ -527,7 +528,7 @@ pub fn exp_clamped(u: f64) -> f64 {
 }
 
 /// e^x for −708 ≤ x ≤ 708: x = n·ln2/64 + r with |r| ≤ ln2/128 (ln 2 split in two parts so
-/// n·ln2_hi/64 is exact), n = 64m + j with 0 ≤ j < 64, then e^x = 2^m · 2^(j/64) · e^r:
+/// n·LN2_64_HI is exact), n = 64m + j with 0 ≤ j < 64, then e^x = 2^m · 2^(j/64) · e^r:
 /// 2^(j/64) from a table of 64, e^r − 1 from its Taylor polynomial (`expm1_taylor`), 2^m added
 /// to the exponent's bits. The table lets the polynomial stop at degree 5 (it was 12 with
 /// |r| ≤ ln2/2): σ over a buffer in Chromium took 15–30 % less time (BENCHMARKS.md, session 8).
@@ -538,7 +539,7 @@ fn exp_in_range(x: f64) -> f64 {
     let n = shifted - ROUNDER;
     // n as an integer sits in the low bits of `shifted`: read it there rather than converting.
     let n_int = shifted.to_bits().wrapping_sub(ROUNDER.to_bits());
-    let r = (x - n * (LN2_HI / 64.0)) - n * (LN2_LO / 64.0);
+    let r = (x - n * LN2_64_HI) - n * LN2_64_LO;
     let t = EXP_TABLE[(n_int & 63) as usize];
     let e = t + t * expm1_taylor(r);
     // Within ±708, 2^(j/64) e^r ∈ [0.99, 2) and 2^m · that is a normal number.
