@@ -12,19 +12,19 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, REPO_ROOT, startHarness, WWW_ROOT } from 
 
 /** Runs inside the page: everything timed there, with performance.now(), median of rounds. */
 async function inPage() {
-  // Each shape on the module of the page that trains it: [784,30,10] on the digits page's
-  // core (the build its worker picks: relaxed SIMD where the browser has it), [2,8,8,8,1] and
-  // the frame on the 2-D page's module. That module lacks sgdEpochOn (the page never calls
-  // it), so [2,8,8,8,1]'s epoch in one call runs on the full plain module, built from the same
-  // Rust. One instance of the glue per module.
-  const { coreUrl } = await import('/js/digits/core-url.js');
+  // Each shape on the module of the page that trains it, in the build that page picks
+  // (js/core-url.js: relaxed SIMD where the browser has it): [784,30,10] on the digits page's
+  // core, [2,8,8,8,1] and the frame on the 2-D page's module. That module lacks sgdEpochOn
+  // (the page never calls it), so [2,8,8,8,1]'s epoch in one call runs on the digits page's
+  // full module, built from the same Rust. One instance of the glue per module.
+  const { coreUrl, pageCoreUrl } = await import('/js/core-url.js');
   const coreFile = coreUrl().pathname.split('/').pop();
+  const pageFile = pageCoreUrl().pathname.split('/').pop();
   const digits = await import('/pkg/nndl_backprop.js?digits');
   await digits.default({ module_or_path: coreUrl() });
   const page2d = await import('/pkg/nndl_backprop.js?2d');
-  await page2d.default({ module_or_path: '/pkg/nndl_backprop_2d.wasm' });
-  const full = await import('/pkg/nndl_backprop.js?full');
-  await full.default({ module_or_path: '/pkg/nndl_backprop_bg.wasm' });
+  await page2d.default({ module_or_path: pageCoreUrl() });
+  const full = digits;
   const { Network, Dataset, generateData } = page2d;
   const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   // Median of rounds; each round repeats fn until it lasts ≥ 20 ms, so the timer's coarse
@@ -107,7 +107,7 @@ async function inPage() {
     timeIt(() => { for (let i = 0; i < 20; i++) net.heatmapInto(maps, 100, plane); }) / 20;
   results['  the same maps as a new array each call, heatmap() (ms)'] =
     timeIt(() => { for (let i = 0; i < 20; i++) net.heatmap(100, plane); }) / 20;
-  return { results, coreFile };
+  return { results, coreFile, pageFile };
 }
 
 /**
@@ -388,7 +388,7 @@ function loadLinks(critical) {
     htmlIn: nav.responseEnd,
     firstRequest: Math.min(...res.map((e) => e.startTime)),
     cssIn: last(css),
-    wasmIn: last(res.filter((e) => e.name.endsWith('_2d.wasm'))),
+    wasmIn: last(res.filter((e) => /_2d(_relaxed)?\.wasm$/.test(e.name))),
     modulesIn: last([...css, ...res.filter((e) => critical.includes(path(e)))]),
     firstPaint: performance.getEntriesByType('paint')[0]?.startTime ?? -1,
     drawn: drawn.startTime,
@@ -506,21 +506,26 @@ const median = (xs) => (xs.length ? xs.slice().sort((a, b) => a - b)[Math.floor(
 /**
  * Everything the 2-D page can load, gzip-compressed, excluding the digits asset and mode (its
  * page, modules, CSS, and the full wasm module with the digits trainer in both its builds,
- * which only the digits page's worker loads: the 2-D page loads pkg/nndl_backprop_2d.wasm).
+ * which only the digits page's worker loads). Of the 2-D module's two builds a browser
+ * downloads one (js/core-url.js), so the larger one counts.
  */
 function pageWeight() {
   const files = [];
+  const skip = ['nndl_backprop_bg.wasm', 'nndl_backprop_bg_relaxed.wasm'].map((f) => join('pkg', f));
+  const builds2d = ['nndl_backprop_2d.wasm', 'nndl_backprop_2d_relaxed.wasm'].map((f) => join('pkg', f));
   const walk = (dir) => {
     for (const name of readdirSync(dir)) {
       const p = join(dir, name);
       const rel = relative(WWW_ROOT, p);
       if (rel === 'data' || rel === 'digits.html' || rel.startsWith('js/digits') || rel.endsWith('digits.css')) continue;
-      if (rel === join('pkg', 'nndl_backprop_bg.wasm') || rel === join('pkg', 'nndl_backprop_bg_relaxed.wasm')) continue;
+      if (skip.includes(rel) || builds2d.includes(rel)) continue;
       if (statSync(p).isDirectory()) walk(p);
       else files.push({ rel, gz: gzipSync(readFileSync(p), { level: 9 }).length });
     }
   };
   walk(WWW_ROOT);
+  const wasm = builds2d.map((rel) => ({ rel, gz: gzipSync(readFileSync(join(WWW_ROOT, rel)), { level: 9 }).length }));
+  files.push(wasm.reduce((a, b) => (b.gz > a.gz ? b : a)));
   files.sort((a, b) => b.gz - a.gz);
   return { files, kb: files.reduce((s, f) => s + f.gz, 0) / 1024 };
 }
@@ -540,8 +545,8 @@ const startLoad = loadavg()[0].toFixed(2);
 const h = await startHarness();
 try {
   // A same-origin document with no app running on it, so nothing competes with the timing.
-  const { results: core, coreFile } = pageOnly
-    ? { results: {}, coreFile: null }
+  const { results: core, coreFile, pageFile } = pageOnly
+    ? { results: {}, coreFile: null, pageFile: null }
     : await (await h.newPage({}, '/pkg/nndl_backprop.js')).evaluate(inPage);
   // The page's real Play frames: issue 7's [2,8,8,8,1] with 250 train + 250 test points, and
   // the network view's drawing for 6 hidden layers of 16 neurons (1,360 edges) while it trains.
@@ -611,7 +616,7 @@ try {
     );
   }
   const fmt = (v) => (v >= 1000 ? Math.round(v).toLocaleString('en-US') : v.toFixed(2));
-  console.log(`Chromium ${h.browser.version()}, wasm build in www/pkg/${coreFile ? ` (throughput: ${coreFile}, as the digits worker picks it)` : ''}, load average at the start ${startLoad}, at the end ${loadavg()[0].toFixed(2)}\n`);
+  console.log(`Chromium ${h.browser.version()}, wasm build in www/pkg/${coreFile ? ` (throughput: ${coreFile} and ${pageFile}, as the pages pick them)` : ''}, load average at the start ${startLoad}, at the end ${loadavg()[0].toFixed(2)}\n`);
   console.log('figure'.padEnd(72) + 'median'.padStart(14) + '   target');
   for (const [k, v, target] of rows.filter(([, v]) => typeof v === 'number' && !Number.isNaN(v))) console.log(k.padEnd(72) + fmt(v).padStart(14) + '   ' + (target ?? ''));
   // Where a reader's load goes: each link's median, in ms from the navigation's start.

