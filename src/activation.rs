@@ -561,8 +561,9 @@ pub fn exp_clamped(u: f64) -> f64 {
 }
 
 /// e^x for −708 ≤ x ≤ 708 (outside, NaN and ±∞ included, a meaningless number, which callers
-/// throw away; the table's index is masked, so never out of bounds): x = n·ln2/64 + r with |r| ≤ ln2/128 (ln 2 split in two parts so
-/// n·LN2_64_HI is exact), n = 64m + j with 0 ≤ j < 64, then e^x = 2^m · 2^(j/64) · e^r:
+/// throw away; the table's index is masked, so never out of bounds): x = n·ln2/64 + r with
+/// |r| ≤ ln2/128 (ln 2 split in two parts so n·LN2_64_HI is exact), n = 64m + j with
+/// 0 ≤ j < 64, then e^x = 2^m · 2^(j/64) · e^r:
 /// 2^(j/64) from a table of 64, e^r − 1 from its Taylor polynomial (`expm1_taylor`), 2^m added
 /// to the exponent's bits. The table lets the polynomial stop at degree 5 (it was 12 with
 /// |r| ≤ ln2/2): σ over a buffer in Chromium took 15–30 % less time (BENCHMARKS.md, session 8).
