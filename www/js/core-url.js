@@ -27,3 +27,13 @@ export const coreUrl = (validate = browser) => pick('nndl_backprop_bg', validate
 
 /** The 2-D page's core, without the digits trainer. */
 export const pageCoreUrl = (validate = browser) => pick('nndl_backprop_2d', validate);
+
+/** The glue's `init` on the build `urlFor` picks, or on the plain one should that fail to load. */
+export function initCore(init, urlFor) {
+  const url = urlFor();
+  return init({ module_or_path: url }).catch((err) => {
+    const plain = urlFor(() => false);
+    if (url.href === plain.href) throw err;
+    return init({ module_or_path: plain });
+  });
+}

@@ -5,13 +5,8 @@
 // the digits trainer) that core-url.js picks; should the relaxed-SIMD one fail to load (a
 // server without it), the plain one still can.
 import init from '../pkg/nndl_backprop.js';
-import { pageCoreUrl } from './core-url.js';
+import { initCore, pageCoreUrl } from './core-url.js';
 
-const url = pageCoreUrl();
-export const core = init({ module_or_path: url }).catch((err) => {
-  const plain = pageCoreUrl(() => false);
-  if (url.href === plain.href) throw err;
-  return init({ module_or_path: plain });
-});
+export const core = initCore(init, pageCoreUrl);
 // main.js awaits `core` and reports a failure; until it does, a rejection is not unhandled.
 core.catch(() => {});

@@ -6,19 +6,14 @@
 // it yields to the message queue, so a Pause or a drawing to classify is served promptly.
 
 import init, { DigitsTrainer, drawingToDigit } from '../../pkg/nndl_backprop.js';
-import { coreUrl } from '../core-url.js';
+import { coreUrl, initCore } from '../core-url.js';
 
 const CHUNK_MS = 50;
 
 let trainer = null;
 let running = null; // { stop: boolean } while a train request is under way
-const core = coreUrl();
 // Should the relaxed-SIMD build fail to load (a server without it), the plain one still can.
-const ready = init({ module_or_path: core }).catch((err) => {
-  const plain = coreUrl(() => false);
-  if (core.href === plain.href) throw err;
-  return init({ module_or_path: plain });
-});
+const ready = initCore(init, coreUrl);
 
 /** Everything the page redraws after the weights change. */
 function snapshot() {
