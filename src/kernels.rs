@@ -893,6 +893,13 @@ fn product(ops: Operands, start: Start, c: *mut f64) -> bool {
         // with; the operands were checked against their slices.
         return unsafe { product_avx2(ops, start, c) };
     }
+    // wasm, up to 8 rows (the 2-D page's layers; in its module, built without `digits`,
+    // every product): a column at a time (`columns`).
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    if cfg!(not(feature = "digits")) || ops.rows <= COLUMN_VECTORS * 2 {
+        // SAFETY: the operands were checked against their slices.
+        return unsafe { columns::<simd128::F64x2>(ops, start, c) };
+    }
     // wasm: blocks of 4 rows (two 128-bit vectors) × 4 columns, 8 accumulators. V8 keeps
     // some of x64's 16 vector registers for itself and a multiply needs a temporary: with 10
     // accumulators (× 5 columns) its code kept four of them on the stack. With relaxed SIMD's
@@ -910,6 +917,111 @@ fn product(ops: Operands, start: Start, c: *mut f64) -> bool {
         // SAFETY: the operands were checked against their slices.
         unsafe { blocks::<scalar::F64x1, 2, 4>(ops, start, c) }
     }
+}
+
+/// Vectors of rows per block of `columns`: 4 (8 rows), the 2-D page's usual layer.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+const COLUMN_VECTORS: usize = 4;
+
+/// C = start + A·B in wasm for short columns: C column after column, each in blocks of up to
+/// COLUMN_VECTORS vectors of rows whose sums stay in registers over the whole inner
+/// dimension, each step one broadcast of B and a load and multiply-add per vector. Against
+/// `blocks` (4 rows × 4 columns), which sets up and dispatches six blocks for a product of
+/// [2,8,8,8,1]'s, this has one dispatch per product and a short loop per column: a step
+/// 8 % quicker in Chromium (same-page A/B, the relaxed build). The same numbers as `blocks`:
+/// each entry is start + its k terms in order.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+unsafe fn columns<S: Lanes>(ops: Operands, start: Start, c: *mut f64) -> bool {
+    let block = COLUMN_VECTORS * S::L;
+    let mut finite = true;
+    let mut j0 = 0;
+    while j0 < ops.rows {
+        let nr = block.min(ops.rows - j0);
+        finite &= match nr.div_ceil(S::L) {
+            1 => column_block::<S, 1>(ops, start, c, j0, nr),
+            2 => column_block::<S, 2>(ops, start, c, j0, nr),
+            3 => column_block::<S, 3>(ops, start, c, j0, nr),
+            _ => column_block::<S, COLUMN_VECTORS>(ops, start, c, j0, nr),
+        };
+        j0 += nr;
+    }
+    finite
+}
+
+/// Rows j0 .. j0 + nr (NV vectors) of every column of C for `columns`. Where the last vector
+/// holds one real row (the last block of an odd number of rows) its loads of A read the top
+/// of A's next column, harmless, except at the last step, where that would pass the end of A
+/// and the load is masked; it is stored one number only (C may be its own start, so nothing
+/// may spill into the next column).
+#[allow(clippy::needless_range_loop)]
+#[inline(always)]
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+unsafe fn column_block<S: Lanes, const NV: usize>(
+    ops: Operands,
+    start: Start,
+    c: *mut f64,
+    j0: usize,
+    nr: usize,
+) -> bool {
+    let l = S::L;
+    let tail = nr - (NV - 1) * l;
+    let short = tail < l;
+    let load = |p: *const f64, v: usize| {
+        if short && v + 1 == NV {
+            S::load_first(p, tail)
+        } else {
+            S::load(p)
+        }
+    };
+    let whole = if short {
+        ops.inner.saturating_sub(1)
+    } else {
+        ops.inner
+    };
+    let mut nan_if_not_finite = S::zero();
+    for col in 0..ops.cols {
+        let mut acc = [S::zero(); NV];
+        match start {
+            Start::Zero => {}
+            Start::Column(p) => {
+                for v in 0..NV {
+                    acc[v] = load(p.add(j0 + v * l), v);
+                }
+            }
+            Start::Matrix(p) => {
+                for v in 0..NV {
+                    acc[v] = load(p.add(j0 + col * ops.rows + v * l), v);
+                }
+            }
+        }
+        let mut a = ops.a.add(j0);
+        let mut b = ops.b.add(col * ops.b_col);
+        for _ in 0..whole {
+            let s = S::broadcast(b);
+            for v in 0..NV {
+                acc[v] = S::mul_add(S::load(a.add(v * l)), s, acc[v]);
+            }
+            a = a.add(ops.rows);
+            b = b.add(ops.b_inner);
+        }
+        if whole < ops.inner {
+            let s = S::broadcast(b);
+            for v in 0..NV {
+                acc[v] = S::mul_add(load(a.add(v * l), v), s, acc[v]);
+            }
+        }
+        let out = c.add(j0 + col * ops.rows);
+        for v in 0..NV {
+            let x = if short && v + 1 == NV {
+                S::store_first(out.add(v * l), tail, acc[v])
+            } else {
+                S::store(out.add(v * l), acc[v]);
+                acc[v]
+            };
+            nan_if_not_finite = S::add(nan_if_not_finite, S::sub(x, x));
+        }
+    }
+    S::all_zero(nan_if_not_finite)
 }
 
 /// The kernel compiled for AVX2 with fused multiply-adds: blocks of 8 rows (two 256-bit

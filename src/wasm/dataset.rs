@@ -11,7 +11,6 @@ use crate::{train, Example};
 use js_sys::Float64Array;
 #[cfg(feature = "epoch")]
 use js_sys::Object;
-use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 /// At most this many examples in one data set held for the page.
@@ -23,6 +22,8 @@ pub struct Dataset {
     examples: Vec<Example>,
     n_in: usize,
     n_out: usize,
+    /// Whether every y is in [0, 1], as cross-entropy needs (every number is finite).
+    ys_in_unit: bool,
 }
 
 #[wasm_bindgen]
@@ -65,6 +66,7 @@ impl Dataset {
                 crate::Num(ys[i])
             ));
         }
+        let ys_in_unit = ys.iter().all(|y| (0.0..=1.0).contains(y));
         let examples = xs
             .chunks_exact(n_in)
             .zip(ys.chunks_exact(n_out))
@@ -77,6 +79,7 @@ impl Dataset {
             examples,
             n_in,
             n_out,
+            ys_in_unit,
         })
     }
 
@@ -87,8 +90,6 @@ impl Dataset {
 }
 
 thread_local! {
-    /// `sgdStepOn`'s indices as the workspace takes them.
-    static INDICES: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
     /// The option names as JS strings, made once rather than decoded from wasm memory at every
     /// step.
     #[cfg(not(feature = "js-options"))]
@@ -191,15 +192,18 @@ impl JsNetwork {
         }
         let eta = number_or(&eta, "learning rate eta", None)?;
         let (lambda, n) = step_options_per_step(&options, data.examples.len())?;
-        // The indices go through a buffer kept from step to step.
-        INDICES.with(|picked| {
-            let picked = &mut *picked.borrow_mut();
-            picked.clear();
-            picked.extend(indices.iter().map(|&i| i as usize));
-            self.workspace
-                .update_indices(&mut self.net, &data.examples, picked, eta, lambda, n)
-                .map_err(js_error)
-        })
+        let ys_fit = self.net.cost != crate::Cost::CrossEntropy || data.ys_in_unit;
+        self.workspace
+            .update_fitting(
+                &mut self.net,
+                &data.examples,
+                indices,
+                ys_fit,
+                eta,
+                lambda,
+                n,
+            )
+            .map_err(js_error)
     }
 
     /// One epoch of SGD over the whole data set inside wasm, as network.py's `SGD` runs an
