@@ -105,12 +105,7 @@ pub fn step_weights(
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     {
         // SAFETY: the pointers were checked against their slices.
-        #[cfg(feature = "digits")]
-        if update.cols >= WASM_PAIRS_FROM {
-            return unsafe { update_pairs::<simd128::F64x2>(update) };
-        }
-        // SAFETY: as above.
-        unsafe { update_rows::<simd128::F64x2, WASM_MAXV, true>(update) }
+        unsafe { update_pairs::<simd128::F64x2>(update) }
     }
     #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
     {
@@ -305,23 +300,13 @@ pub(crate) unsafe fn copy_all_finite_avx2(dst: &mut [f64], src: &[f64], ahead: &
     _mm256_movemask_pd(eq) == 0b1111 && rest == 0.0
 }
 
-/// Vectors of a column kept in registers by the wasm BP4: 8 (16 rows), with the broadcast, a
-/// product and the checks, fits the registers V8 gives to simd128 code.
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-const WASM_MAXV: usize = 8;
-/// From how many columns of w the digits module's BP4 takes two columns at a time in wasm
-/// (`update_pairs`): the 2-D page's layers (≤ 16 wide) keep `update_rows`, and its module
-/// (built without the `digits` feature) does not hold the pairs' code.
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128", feature = "digits"))]
-const WASM_PAIRS_FROM: usize = 32;
-
 /// BP4 fused with the step in wasm for wide matrices (the digits network's w^2 is 30 × 784):
 /// blocks of up to `PAIR_VECTORS` vectors of rows × 2 columns of the new weights, their sums
 /// in registers, so each δ vector loaded serves two multiply-adds. A column of 8 vectors
 /// (`update_rows`) has LLVM load all 8 δ vectors ahead of their multiplies, and V8, short of
 /// registers, keeps one sum on the stack. The same numbers as `update_rows`: each weight is
 /// shrink·w + its m terms in order.
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128", feature = "digits"))]
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 const PAIR_VECTORS: usize = if cfg!(target_feature = "relaxed-simd") {
     // 8 sums, 4 δ vectors and 2 broadcasts: with fused multiply-adds (no temporary) they fit
     // in the registers Chromium's V8 (15.6) gives wasm, and every sum has a multiply-add in
@@ -335,7 +320,7 @@ const PAIR_VECTORS: usize = if cfg!(target_feature = "relaxed-simd") {
     3
 };
 
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128", feature = "digits"))]
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 unsafe fn update_pairs<S: Lanes>(u: Update) -> bool {
     let block = PAIR_VECTORS * S::L;
     let blocks = u.rows.div_ceil(block);
@@ -361,7 +346,7 @@ unsafe fn update_pairs<S: Lanes>(u: Update) -> bool {
 /// Rows j0 .. j0 + nr (NV vectors, the last holding `nr − (NV − 1)·L` real rows) of every
 /// column of the new weights, two columns at a time while their whole-vector loads and
 /// stores stay inside w; the rest one number at a time. True when all of them are finite.
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128", feature = "digits"))]
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 #[allow(clippy::needless_range_loop)]
 #[inline(always)]
 unsafe fn update_pair_block<S: Lanes, const NV: usize>(u: Update, j0: usize, nr: usize) -> bool {
@@ -478,6 +463,7 @@ struct Update {
 /// because that block runs first, so the rows it spills into are written again afterwards by
 /// their own block (or by itself, at the next column). Where the spill would pass the end of
 /// w or d the vector is masked instead.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 #[inline(always)]
 unsafe fn update_rows<S: Lanes, const MAXV: usize, const SCALED: bool>(u: Update) -> bool {
     let block = MAXV * S::L;
@@ -718,6 +704,7 @@ fn safe_columns(u: Update, last_vector_full: bool, end: usize) -> (usize, usize)
 
 /// Rows j0 .. j0 + nr (in NV vectors, the last holding `nr − (NV − 1)·L` real rows) of
 /// every column of the new weights; true when all of them are finite.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 #[allow(clippy::needless_range_loop)]
 #[inline(always)]
 unsafe fn update_block<S: Lanes, const NV: usize, const SCALED: bool>(
@@ -765,6 +752,7 @@ unsafe fn update_numbers<S: Lanes>(u: Update, j0: usize, nr: usize, k0: usize, k
 /// (the last vector's extra rows spill into the next column). `chk` and `chk_tail` gather x − x over the block's numbers (0 while all are
 /// finite, NaN otherwise; on the adders, not the multipliers the sums keep busy), the last
 /// vector's apart.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 #[allow(clippy::too_many_arguments, clippy::needless_range_loop)]
 #[inline(always)]
 unsafe fn update_columns<S: Lanes, const NV: usize, const SCALED: bool>(

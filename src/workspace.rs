@@ -107,6 +107,7 @@ impl Workspace {
     /// page, with no call per example (`load_indices`' checks and copies were 5 % of a
     /// [2,8,8,8,1] step in Chromium's profile); otherwise each picked example is checked, and
     /// the first refused one named, as `update_indices` does.
+    #[cfg(target_arch = "wasm32")]
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn update_fitting(
         &mut self,
@@ -424,6 +425,7 @@ fn copy_all_finite(dst: &mut [f64], src: &[f64], ahead: &[f64]) -> bool {
 }
 
 /// dst ← src, for numbers known to be finite: `copy_all_finite` without its sum.
+#[cfg(target_arch = "wasm32")]
 #[inline(always)]
 fn copy_short(dst: &mut [f64], src: &[f64]) {
     if src.len() <= 4 {
