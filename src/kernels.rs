@@ -868,12 +868,14 @@ enum Start {
     Column(*const f64),
 }
 
-/// C = start + A·B over all of C (`rows` × `cols`, column-major at `c`); true when every
-/// entry of C is finite. The caller has checked every pointer against a slice of the right
-/// length.
-fn product(ops: Operands, start: Start, c: *mut f64) -> bool {
+/// C = start + A·B over all of C (`rows` × `cols`, column-major at `c`). The caller has
+/// checked every pointer against a slice of the right length. Whether C is finite is not
+/// checked here: no product's caller needs it (the step checks its new weights and biases,
+/// and its cost), and a running sum of x − x over C was one long chain of additions through
+/// every product.
+fn product(ops: Operands, start: Start, c: *mut f64) {
     if ops.rows == 0 || ops.cols == 0 {
-        return true;
+        return;
     }
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
@@ -919,21 +921,19 @@ const COLUMN_VECTORS: usize = 4;
 /// 8 % quicker in Chromium (same-page A/B, the relaxed build). The same numbers as `blocks`:
 /// each entry is start + its k terms in order.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-unsafe fn columns<S: Lanes>(ops: Operands, start: Start, c: *mut f64) -> bool {
+unsafe fn columns<S: Lanes>(ops: Operands, start: Start, c: *mut f64) {
     let block = COLUMN_VECTORS * S::L;
-    let mut finite = true;
     let mut j0 = 0;
     while j0 < ops.rows {
         let nr = block.min(ops.rows - j0);
-        finite &= match nr.div_ceil(S::L) {
+        match nr.div_ceil(S::L) {
             1 => column_block::<S, 1>(ops, start, c, j0, nr),
             2 => column_block::<S, 2>(ops, start, c, j0, nr),
             3 => column_block::<S, 3>(ops, start, c, j0, nr),
             _ => column_block::<S, COLUMN_VECTORS>(ops, start, c, j0, nr),
-        };
+        }
         j0 += nr;
     }
-    finite
 }
 
 /// Rows j0 .. j0 + nr (NV vectors) of every column of C for `columns`. Where the last vector
@@ -950,7 +950,7 @@ unsafe fn column_block<S: Lanes, const NV: usize>(
     c: *mut f64,
     j0: usize,
     nr: usize,
-) -> bool {
+) {
     let l = S::L;
     let tail = nr - (NV - 1) * l;
     let short = tail < l;
@@ -966,7 +966,6 @@ unsafe fn column_block<S: Lanes, const NV: usize>(
     } else {
         ops.inner
     };
-    let mut nan_if_not_finite = S::zero();
     for col in 0..ops.cols {
         let mut acc = [S::zero(); NV];
         match start {
@@ -1000,16 +999,13 @@ unsafe fn column_block<S: Lanes, const NV: usize>(
         }
         let out = c.add(j0 + col * ops.rows);
         for v in 0..NV {
-            let x = if short && v + 1 == NV {
-                S::store_first(out.add(v * l), tail, acc[v])
+            if short && v + 1 == NV {
+                S::store_first(out.add(v * l), tail, acc[v]);
             } else {
                 S::store(out.add(v * l), acc[v]);
-                acc[v]
-            };
-            nan_if_not_finite = S::add(nan_if_not_finite, S::sub(x, x));
+            }
         }
     }
-    S::all_zero(nan_if_not_finite)
 }
 
 /// The kernel compiled for AVX2 with fused multiply-adds: blocks of 8 rows (two 256-bit
@@ -1017,7 +1013,7 @@ unsafe fn column_block<S: Lanes, const NV: usize>(
 /// twice, a difference far below 1e-12.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn product_avx2(ops: Operands, start: Start, c: *mut f64) -> bool {
+unsafe fn product_avx2(ops: Operands, start: Start, c: *mut f64) {
     blocks::<avx2::F64x4, 2, 6>(ops, start, c)
 }
 
@@ -1065,7 +1061,7 @@ unsafe fn blocks<S: Lanes, const NV: usize, const C: usize>(
     ops: Operands,
     start: Start,
     c: *mut f64,
-) -> bool {
+) {
     // One chunk needs no division to find its length (small layers run this often); one call
     // site of `chunk_blocks` keeps the wasm module from holding its blocks twice.
     let per_chunk = if ops.inner <= CHUNK {
@@ -1075,15 +1071,13 @@ unsafe fn blocks<S: Lanes, const NV: usize, const C: usize>(
     };
     let mut k0 = 0;
     let mut start = start;
-    let mut finite;
     loop {
         let k1 = ops.inner.min(k0 + per_chunk);
-        // Only the last chunk's sums are the results (a non-finite partial sum stays so).
-        finite = chunk_blocks::<S, NV, C>(ops, start, c, k0, k1);
+        chunk_blocks::<S, NV, C>(ops, start, c, k0, k1);
         start = Start::Matrix(c as *const f64);
         k0 = k1;
         if k0 >= ops.inner {
-            return finite;
+            return;
         }
     }
 }
@@ -1096,9 +1090,8 @@ unsafe fn chunk_blocks<S: Lanes, const NV: usize, const C: usize>(
     c: *mut f64,
     k0: usize,
     k1: usize,
-) -> bool {
+) {
     let block_rows = NV * S::L;
-    let mut finite = true;
     let mut c0 = 0;
     while c0 < ops.cols {
         let nc = C.min(ops.cols - c0);
@@ -1107,7 +1100,7 @@ unsafe fn chunk_blocks<S: Lanes, const NV: usize, const C: usize>(
             let nr = block_rows.min(ops.rows - j0);
             let nv = nr.div_ceil(S::L);
             let at = Block { j0, c0, nr, k0, k1 };
-            finite &= match (nv, nc) {
+            match (nv, nc) {
                 (1, 1) => block::<S, 1, 1>(ops, start, c, at),
                 (1, 2) => block::<S, 1, 2>(ops, start, c, at),
                 (1, 3) => block::<S, 1, 3>(ops, start, c, at),
@@ -1120,12 +1113,11 @@ unsafe fn chunk_blocks<S: Lanes, const NV: usize, const C: usize>(
                 (_, 4) => block::<S, 2, 4>(ops, start, c, at),
                 (_, 5) => block::<S, 2, 5>(ops, start, c, at),
                 _ => block::<S, 2, 6>(ops, start, c, at),
-            };
+            }
             j0 += nr;
         }
         c0 += nc;
     }
-    finite
 }
 
 /// Where one block of C lies: rows j0 .. j0 + nr, columns c0 .., inner steps k0 .. k1.
@@ -1152,7 +1144,7 @@ unsafe fn block<S: Lanes, const NV: usize, const C: usize>(
     start: Start,
     c: *mut f64,
     at: Block,
-) -> bool {
+) {
     let Block { j0, c0, nr, k0, k1 } = at;
     let l = S::L;
     let (rows, inner) = (ops.rows, ops.inner);
@@ -1200,22 +1192,17 @@ unsafe fn block<S: Lanes, const NV: usize, const C: usize>(
     let safe = safe.clamp(k0, k1);
     let acc = steps::<S, NV, C, false>(acc, a, b, ops, k0, safe, tail);
     let acc = steps::<S, NV, C, true>(acc, a, b, ops, safe, k1, tail);
-    // Write the block; x − x is 0 for a finite x and NaN otherwise, summed on the side.
-    let mut nan_if_not_finite = S::zero();
     for cc in 0..C {
         let out = c.add(j0 + (c0 + cc) * rows);
         for v in 0..NV {
             let x = acc[cc][v];
-            let x = if v + 1 == NV && tail < l {
-                S::store_first(out.add(v * l), tail, x)
+            if v + 1 == NV && tail < l {
+                S::store_first(out.add(v * l), tail, x);
             } else {
                 S::store(out.add(v * l), x);
-                x
-            };
-            nan_if_not_finite = S::add(nan_if_not_finite, S::sub(x, x));
+            }
         }
     }
-    S::all_zero(nan_if_not_finite)
 }
 
 /// Steps k0 .. k1 of the inner dimension for one block: acc += A[rows of the block, k] ·
