@@ -103,6 +103,8 @@ thread_local! {
 #[cfg(feature = "js-options")]
 #[wasm_bindgen(raw_module = "../js/step-options.js")]
 extern "C" {
+    #[wasm_bindgen(js_name = stepEta)]
+    fn step_eta(eta: &JsValue) -> f64;
     #[wasm_bindgen(js_name = stepLambda)]
     fn step_lambda(options: &JsValue) -> f64;
     #[wasm_bindgen(js_name = stepN)]
@@ -190,6 +192,15 @@ impl JsNetwork {
                 indices.len()
             ));
         }
+        // A number comes back from step-options.js as it is (one call into JS; wasm-bindgen's
+        // own reading wrote it into wasm memory through a DataView), anything else as NaN,
+        // which `number_or` then accepts (a NaN) or refuses, naming the fault.
+        #[cfg(feature = "js-options")]
+        let eta = match step_eta(&eta) {
+            read if read.is_nan() => number_or(&eta, "learning rate eta", None)?,
+            read => read,
+        };
+        #[cfg(not(feature = "js-options"))]
         let eta = number_or(&eta, "learning rate eta", None)?;
         let (lambda, n) = step_options_per_step(&options, data.examples.len())?;
         let ys_fit = self.net.cost != crate::Cost::CrossEntropy || data.ys_in_unit;

@@ -1,7 +1,7 @@
 // sgdStepOn's options ({ lambda, n }) as the page's modules read them, through
 // www/js/step-options.js (one call into JS each; see src/wasm/dataset.rs): every options value
 // sgdStep accepts gives the same step, bit for bit, and every one it refuses gets the same
-// message and leaves the network as it was. Run in Node on the built www/pkg/ (the --target web
+// message and leaves the network as it was; so does every learning rate. Run in Node on the built www/pkg/ (the --target web
 // glue instantiates from bytes there too, and imports step-options.js beside the page's code).
 // The wasm tests (tests/wasm.rs) hold the other reading, through Reflect, to the same lists.
 import { test } from 'node:test';
@@ -93,6 +93,34 @@ for (const file of MODULES) {
       assert.equal(snapshot(a), before, `refused #${i} changed the network`);
       // The network still steps afterwards.
       assert.ok(Number.isFinite(a.sgdStepOn(data, indices, 0.5, { n: 3 })));
+      a.free();
+      b.free();
+    }
+    // The learning rate, read through step-options.js as well: accepted and refused as sgdStep
+    // does, with its message.
+    for (const eta of [0.5, 3, 1e-9, 1e300]) {
+      const [a, b] = [fresh(), fresh()];
+      assert.equal(a.sgdStepOn(data, indices, eta), b.sgdStep(batch, eta).cost, `η = ${eta}: cost`);
+      assert.equal(snapshot(a), snapshot(b), `η = ${eta}: network`);
+      a.free();
+      b.free();
+    }
+    for (const eta of ['0.5', 'fast', null, undefined, {}, [0.5], true, 0, -1, NaN, Infinity, -0, 10n, Symbol('η')]) {
+      const [a, b] = [fresh(), fresh()];
+      const before = snapshot(a);
+      const message = (fn) => {
+        try {
+          fn();
+        } catch (err) {
+          assert.ok(err instanceof Error && !(err instanceof WebAssembly.RuntimeError), String(err));
+          return err.message;
+        }
+        assert.fail(`η = ${String(eta)}: accepted`);
+      };
+      const on = message(() => a.sgdStepOn(data, indices, eta, { n: 3 }));
+      assert.match(on, /learning rate eta must be a/);
+      assert.equal(on, message(() => b.sgdStep(batch, eta, { n: 3 })), `η = ${String(eta)}`);
+      assert.equal(snapshot(a), before, `η = ${String(eta)} changed the network`);
       a.free();
       b.free();
     }
