@@ -12,12 +12,14 @@
 //! step of the inner loop loads NV vectors of A, broadcasts C numbers of B and issues NV·C
 //! multiply-adds. A long inner dimension is taken in chunks (`CHUNK`) that every block works
 //! through before the next, so A and B cross from L2 once. Rows that do not fill a vector are
-//! read with a masked load (and written through a small buffer), never one row at a time.
+//! read with a masked load (and written through a small buffer), never one row at a time. In
+//! wasm, products of up to 8 rows (all of the 2-D page's module's) go a column at a time
+//! instead (`columns`): one dispatch per product rather than per block.
 //!
 //! BP4 fused with the update (`step_weights`) has an inner dimension of only m, so it is a
 //! second kernel whose sums are new weights: natively tiles of 8 rows × 6 columns of them in
-//! registers (`update_tiles`), in wasm up to a column's worth of rows (`update_rows`); either
-//! way each weight is read, written and checked once.
+//! registers (`update_tiles`), in wasm blocks of up to 8 rows (6 in the plain-SIMD build) × 2
+//! columns (`update_pairs`); either way each weight is read, written and checked once.
 //!
 //! Three instruction sets, one kernel: AVX2 + FMA (chosen at run time on x86-64, 4 lanes),
 //! wasm simd128 (2 lanes, multiply then add: simd128 has no fused multiply-add) and plain
@@ -300,12 +302,13 @@ pub(crate) unsafe fn copy_all_finite_avx2(dst: &mut [f64], src: &[f64], ahead: &
     _mm256_movemask_pd(eq) == 0b1111 && rest == 0.0
 }
 
-/// BP4 fused with the step in wasm for wide matrices (the digits network's w^2 is 30 × 784):
-/// blocks of up to `PAIR_VECTORS` vectors of rows × 2 columns of the new weights, their sums
-/// in registers, so each δ vector loaded serves two multiply-adds. A column of 8 vectors
-/// (`update_rows`) has LLVM load all 8 δ vectors ahead of their multiplies, and V8, short of
-/// registers, keeps one sum on the stack. The same numbers as `update_rows`: each weight is
-/// shrink·w + its m terms in order.
+/// BP4 fused with the step in wasm, for every layer: blocks of up to `PAIR_VECTORS` vectors of
+/// rows × 2 columns of the new weights, their sums in registers, so each δ vector loaded serves
+/// two multiply-adds. A column of 8 vectors (`update_rows`, natively) had LLVM load all 8 δ
+/// vectors ahead of their multiplies, and V8, short of registers, kept one sum on the stack;
+/// and the 2-D page's 8 × 8 layers, a column at a time, cost a [2,8,8,8,1] step 2 % more in
+/// Chromium (same-page A/B, session 10). The same numbers as `update_rows`: each weight is
+/// shrink·w + its m terms in order; a last odd column goes one number at a time.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 const PAIR_VECTORS: usize = if cfg!(target_feature = "relaxed-simd") {
     // 8 sums, 4 δ vectors and 2 broadcasts: with fused multiply-adds (no temporary) they fit
@@ -422,7 +425,7 @@ unsafe fn update_pair_block<S: Lanes, const NV: usize>(u: Update, j0: usize, nr:
 #[target_feature(enable = "avx2,fma")]
 unsafe fn update_avx2(u: Update) -> bool {
     // Narrow matrices (the playground's layers) have too few columns for tiles to pay for
-    // their set-up: a column at a time, as in wasm (the same numbers).
+    // their set-up: a column at a time (the same numbers).
     if u.cols < 2 * TILE_C {
         return if u.shrink == 1.0 {
             update_rows::<avx2::F64x4, 8, false>(u)

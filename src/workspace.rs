@@ -137,9 +137,11 @@ impl Workspace {
     }
 
     /// `update_indices` for arguments the caller has already checked: η, λ and n
-    /// (`train::sgd_epoch` checks them, and every example of `data`, once per epoch). The
-    /// indices and the examples are still checked (the examples' x as they are copied, which
-    /// costs nothing extra), and an empty or oversized batch refused.
+    /// (`train::sgd_epoch` checks them, and every example of `data`, once per epoch, and its
+    /// indices come from a shuffle of `data`'s). An empty or oversized batch is refused.
+    /// Natively the indices and examples are checked again as they are copied (the check rides
+    /// the AVX2 copy of 784 inputs); in wasm the examples are copied as they are, two or three
+    /// numbers each for the 2-D page, with no call per example (as `update_fitting`).
     pub(crate) fn step_on_checked(
         &mut self,
         net: &mut Network,
@@ -152,6 +154,17 @@ impl Workspace {
         if indices.is_empty() || indices.len() > crate::limits::MAX_BATCH {
             return crate::limits::check_step_args(indices.len(), eta, lambda, n).map(|_| 0.0);
         }
+        #[cfg(target_arch = "wasm32")]
+        {
+            self.prepare(&net.sizes, indices.len());
+            let (n_in, n_out) = (net.sizes[0], net.sizes[net.sizes.len() - 1]);
+            let (xs, ys) = (&mut self.activations[0], &mut self.y);
+            for (c, &i) in indices.iter().enumerate() {
+                copy_short(&mut xs[c * n_in..(c + 1) * n_in], &data[i].x);
+                copy_short(&mut ys[c * n_out..(c + 1) * n_out], &data[i].y);
+            }
+        }
+        #[cfg(not(target_arch = "wasm32"))]
         self.load_indices(net, data, indices)?;
         self.step(net, eta, lambda, n)
     }

@@ -1,9 +1,9 @@
 // The learning rate and the options of Network.sgdStepOn, { lambda, n }, read for the wasm core
-// with one call into JS each (about four each through Reflect: a get, a check for undefined, a read of the number, and
-// a slot in wasm-bindgen's table for the value in between). A number, or the default when the
-// option is absent, comes back as it is; anything else as NaN, which sends the core to its full
-// reading, which accepts or refuses the options and names the fault (src/wasm/dataset.rs,
-// `step_options_per_step`; the glue imports this file, scripts/build.sh's feature js-options).
+// with one call into JS each (about four each through Reflect: a get, a check for undefined, a
+// read of the number, and a slot in wasm-bindgen's table for the value in between). A number, or
+// the default when the option is absent, comes back as it is; anything else as NaN, which sends
+// the core to its full reading, which accepts or refuses the value and names the fault
+// (src/wasm/dataset.rs; the glue imports this file, scripts/build.sh's feature js-options).
 
 /** A number as it is, undefined as `absent`, anything else as NaN. */
 const number = (value, absent) => (value === undefined ? absent : typeof value === 'number' ? value : NaN);
