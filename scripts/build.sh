@@ -61,7 +61,7 @@ build_module() {
   if [ "${RELAXED:-0}" = 1 ]; then
     raw="target/relaxed/$TARGET/release/nndl_backprop.wasm"
     features+=(--enable-relaxed-simd)
-    cargo_env=(env CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-C target-feature=+simd128,+relaxed-simd")
+    cargo_env=(env CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-C target-feature=+simd128,+relaxed-simd -C llvm-args=-disable-lsr")
     set -- --target-dir target/relaxed "$@"
   fi
   t="$(now_s)"
