@@ -155,6 +155,12 @@ fn step_options_per_step(options: &JsValue, len: usize) -> Result<(f64, usize), 
 }
 
 impl Dataset {
+    /// Whether `net`'s cost accepts every y: any finite y for the quadratic cost (all are
+    /// finite), y in [0, 1] for cross-entropy.
+    fn ys_fit(&self, net: &crate::Network) -> bool {
+        net.cost != crate::Cost::CrossEntropy || self.ys_in_unit
+    }
+
     fn check_fits(&self, net: &JsNetwork) -> Result<(), JsValue> {
         let sizes = &net.net.sizes;
         let (n_in, n_out) = (sizes[0], sizes[sizes.len() - 1]);
@@ -203,7 +209,7 @@ impl JsNetwork {
         #[cfg(not(feature = "js-options"))]
         let eta = number_or(&eta, "learning rate eta", None)?;
         let (lambda, n) = step_options_per_step(&options, data.examples.len())?;
-        let ys_fit = self.net.cost != crate::Cost::CrossEntropy || data.ys_in_unit;
+        let ys_fit = data.ys_fit(&self.net);
         self.workspace
             .update_fitting(
                 &mut self.net,
@@ -253,9 +259,13 @@ impl JsNetwork {
             seed,
             epoch: epoch as u64,
         };
-        let (steps, cost) =
-            train::sgd_epoch(&mut self.workspace, &mut self.net, &data.examples, run)
-                .map_err(js_error)?;
+        let (workspace, net) = (&mut self.workspace, &mut self.net);
+        let (steps, cost) = if data.ys_fit(net) {
+            train::sgd_epoch_fitting(workspace, net, &data.examples, run)
+        } else {
+            train::sgd_epoch(workspace, net, &data.examples, run)
+        }
+        .map_err(js_error)?;
         let out = Object::new();
         let _ = js_sys::Reflect::set(&out, &"cost".into(), &cost.into());
         let _ = js_sys::Reflect::set(&out, &"steps".into(), &(steps as f64).into());

@@ -133,4 +133,44 @@ describe('every wasm build steps as network.py does', { skip: !built && 'run scr
     }
     h.assertClean();
   });
+
+  test('a y outside [0, 1] is refused for cross-entropy only, naming its example; the network is left as it was', async () => {
+    const page = await h.newPage({}, '/index.html');
+    const out = await page.evaluate(async (builds) => {
+      const results = {};
+      for (const wasm of builds) {
+        const M = await import(`/pkg/nndl_backprop.js?${wasm}`);
+        await M.default({ module_or_path: `/pkg/${wasm}` });
+        const ys = [0, 1, 0.5, 1.5, 0, 1];
+        const data = M.Dataset.fromFlat(Float64Array.from(ys.flatMap((_, i) => [i / 6, 1 - i / 6])), Float64Array.from(ys), 2, 1);
+        const tryIt = (fn) => { try { fn(); return 'ok'; } catch (e) { return e.message; } };
+        const r = {};
+        for (const cost of ['crossEntropy', 'quadratic']) {
+          const net = M.Network.random({ sizes: [2, 3, 1], seed: 2, cost });
+          const before = JSON.stringify(net.toJSON());
+          r[cost] = {
+            bad: tryIt(() => net.sgdStepOn(data, Uint32Array.from([0, 3, 4]), 0.5)),
+            unchanged: cost === 'quadratic' || JSON.stringify(net.toJSON()) === before,
+            good: tryIt(() => net.sgdStepOn(data, Uint32Array.from([0, 1, 2, 5]), 0.5)),
+            epoch: net.sgdEpochOn ? tryIt(() => net.sgdEpochOn(data, 2, 0.5)) : 'no sgdEpochOn',
+          };
+          net.free();
+        }
+        data.free();
+        results[wasm] = r;
+      }
+      return results;
+    }, BUILDS);
+    for (const wasm of BUILDS) {
+      const { crossEntropy: ce, quadratic: q } = out[wasm];
+      assert.match(ce.bad, /example 3's y/, `${wasm}: ${ce.bad}`);
+      assert.ok(ce.unchanged, `${wasm}: the refused step changed the network`);
+      assert.equal(ce.good, 'ok', `${wasm}: picked examples that fit train`);
+      assert.deepEqual([q.bad, q.good], ['ok', 'ok'], `${wasm}: the quadratic cost takes any finite y`);
+      if (wasm.includes('_bg')) {
+        assert.match(ce.epoch, /example 3's y/, `${wasm} sgdEpochOn: ${ce.epoch}`);
+        assert.equal(q.epoch, 'ok', `${wasm} sgdEpochOn, quadratic`);
+      }
+    }
+  });
 });
