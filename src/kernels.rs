@@ -891,7 +891,7 @@ fn product(ops: Operands, start: Start, c: *mut f64) {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     if cfg!(not(feature = "digits")) || ops.rows <= COLUMN_VECTORS * 2 {
         // SAFETY: the operands were checked against their slices.
-        return unsafe { columns::<simd128::F64x2>(ops, start, c) };
+        return unsafe { columns::<simd128::F64x2, NO_PRIME>(ops, start, c, core::ptr::null()) };
     }
     // wasm: blocks of 4 rows (two 128-bit vectors) × 4 columns, 8 accumulators. V8 keeps
     // some of x64's 16 vector registers for itself and a multiply needs a temporary: with 10
@@ -924,19 +924,71 @@ const COLUMN_VECTORS: usize = 4;
 /// 8 % quicker in Chromium (same-page A/B, the relaxed build). The same numbers as `blocks`:
 /// each entry is start + its k terms in order.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-unsafe fn columns<S: Lanes>(ops: Operands, start: Start, c: *mut f64) {
+unsafe fn columns<S: Lanes, const PRIME: u8>(
+    ops: Operands,
+    start: Start,
+    c: *mut f64,
+    prime_of: *const f64,
+) {
     let block = COLUMN_VECTORS * S::L;
     let mut j0 = 0;
     while j0 < ops.rows {
         let nr = block.min(ops.rows - j0);
         match nr.div_ceil(S::L) {
-            1 => column_block::<S, 1>(ops, start, c, j0, nr),
-            2 => column_block::<S, 2>(ops, start, c, j0, nr),
-            3 => column_block::<S, 3>(ops, start, c, j0, nr),
-            _ => column_block::<S, COLUMN_VECTORS>(ops, start, c, j0, nr),
+            1 => column_block::<S, 1, PRIME>(ops, start, c, j0, nr, prime_of),
+            2 => column_block::<S, 2, PRIME>(ops, start, c, j0, nr, prime_of),
+            3 => column_block::<S, 3, PRIME>(ops, start, c, j0, nr, prime_of),
+            _ => column_block::<S, COLUMN_VECTORS, PRIME>(ops, start, c, j0, nr, prime_of),
         }
         j0 += nr;
     }
+}
+
+/// `columns` with no σ′ after the product.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+const NO_PRIME: u8 = 0;
+/// σ′ of the sigmoid, a(1 − a), times each entry, a from `prime_of` (laid out as C).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+const SIGMOID_PRIME: u8 = 1;
+/// σ′ of tanh, 1 − a², times each entry.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+const TANH_PRIME: u8 = 2;
+
+/// BP2 with σ′ in the same pass, in wasm: C = (A·B) ⊙ σ′, σ′ read off `a` (laid out as C, the
+/// layer's activations) for the sigmoid and tanh, C's numbers multiplied by it in registers
+/// before they are stored: the same numbers as `gemm_set` and then `d *= a·(1 − a)` (or
+/// `1 − a·a`) in a pass of their own, without that pass's loads and stores. False (nothing
+/// done) for another activation or shape; the caller then takes the two steps.
+#[allow(clippy::too_many_arguments)]
+pub fn gemm_set_times_prime(
+    rows: usize,
+    inner: usize,
+    cols: usize,
+    a: &[f64],
+    b: &[f64],
+    c: &mut [f64],
+    act: crate::Activation,
+    prime_of: &[f64],
+) -> bool {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    if rows > 0 && (cfg!(not(feature = "digits")) || rows <= COLUMN_VECTORS * 2) {
+        let c = &mut c[..rows * cols];
+        let prime_of = &prime_of[..rows * cols];
+        let ops = Operands::plain(rows, inner, cols, a, b);
+        let (c, p) = (c.as_mut_ptr(), prime_of.as_ptr());
+        use simd128::F64x2 as S;
+        // SAFETY: the operands were checked against their slices, σ′'s against C's length.
+        match act {
+            crate::Activation::Sigmoid => unsafe {
+                columns::<S, SIGMOID_PRIME>(ops, Start::Zero, c, p)
+            },
+            crate::Activation::Tanh => unsafe { columns::<S, TANH_PRIME>(ops, Start::Zero, c, p) },
+            _ => return false,
+        }
+        return true;
+    }
+    let _ = (rows, inner, cols, a, b, c, act, prime_of);
+    false
 }
 
 /// Rows j0 .. j0 + nr (NV vectors) of every column of C for `columns`. Where the last vector
@@ -947,12 +999,13 @@ unsafe fn columns<S: Lanes>(ops: Operands, start: Start, c: *mut f64) {
 #[allow(clippy::needless_range_loop)]
 #[inline(always)]
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-unsafe fn column_block<S: Lanes, const NV: usize>(
+unsafe fn column_block<S: Lanes, const NV: usize, const PRIME: u8>(
     ops: Operands,
     start: Start,
     c: *mut f64,
     j0: usize,
     nr: usize,
+    prime_of: *const f64,
 ) {
     let l = S::L;
     let tail = nr - (NV - 1) * l;
@@ -1001,6 +1054,19 @@ unsafe fn column_block<S: Lanes, const NV: usize>(
             }
         }
         let out = c.add(j0 + col * ops.rows);
+        if PRIME != NO_PRIME {
+            let one = S::splat(1.0);
+            let p = prime_of.add(j0 + col * ops.rows);
+            for v in 0..NV {
+                let a = load(p.add(v * l), v);
+                let prime = if PRIME == SIGMOID_PRIME {
+                    S::mul(a, S::sub(one, a))
+                } else {
+                    S::sub(one, S::mul(a, a))
+                };
+                acc[v] = S::mul(acc[v], prime);
+            }
+        }
         for v in 0..NV {
             if short && v + 1 == NV {
                 S::store_first(out.add(v * l), tail, acc[v]);

@@ -7,7 +7,9 @@
 
 use crate::activation::Activation;
 use crate::cost::Cost;
-use crate::kernels::{add_columns, gemm_set, step_weights, transpose, weighted_input};
+use crate::kernels::{
+    add_columns, gemm_set, gemm_set_times_prime, step_weights, transpose, weighted_input,
+};
 use crate::{network::first_non_finite, Error, Example, Network, Result};
 use nalgebra::{DMatrix, DVector};
 
@@ -310,8 +312,13 @@ impl Workspace {
             transpose(n_l, n_prev, net.weights[i].as_slice(), w_t);
             let (lower, upper) = self.deltas.split_at_mut(i);
             let below = &mut lower[i - 1][..n_prev * m];
-            gemm_set(n_prev, n_l, m, w_t, &upper[0], below);
-            times_prime_in_place(net.layer_activation(i - 1), below, &self.activations[i]);
+            let act = net.layer_activation(i - 1);
+            let a = &self.activations[i];
+            // In wasm, for the sigmoid and tanh, the product and σ′ in one pass.
+            if !gemm_set_times_prime(n_prev, n_l, m, w_t, &upper[0], below, act, a) {
+                gemm_set(n_prev, n_l, m, w_t, &upper[0], below);
+                times_prime_in_place(act, below, a);
+            }
         }
         finite
     }
