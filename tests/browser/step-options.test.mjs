@@ -66,6 +66,16 @@ for (const file of MODULES) {
     const indices = Uint32Array.from([0, 1, 2]);
     const fresh = () => M.Network.random({ sizes: [2, 3, 2], seed: 4 });
     const snapshot = (net) => JSON.stringify(net.toJSON());
+    // The message of the Error fn throws (never a wasm trap); a call that returns fails as `what`.
+    const message = (fn, what) => {
+      try {
+        fn();
+      } catch (err) {
+        assert.ok(err instanceof Error && !(err instanceof WebAssembly.RuntimeError), String(err));
+        return err.message;
+      }
+      assert.fail(`${what}: accepted`);
+    };
     for (const [i, options] of ACCEPTED.entries()) {
       const [a, b] = [fresh(), fresh()];
       for (let step = 0; step < 3; step++) {
@@ -79,17 +89,8 @@ for (const file of MODULES) {
     for (const [i, options] of REFUSED.entries()) {
       const [a, b] = [fresh(), fresh()];
       const before = snapshot(a);
-      const message = (fn) => {
-        try {
-          fn();
-        } catch (err) {
-          assert.ok(err instanceof Error && !(err instanceof WebAssembly.RuntimeError), String(err));
-          return err.message;
-        }
-        assert.fail(`refused #${i}: accepted`);
-      };
-      const on = message(() => a.sgdStepOn(data, indices, 0.5, options));
-      assert.equal(on, message(() => b.sgdStep(batch, 0.5, options)), `refused #${i}`);
+      const on = message(() => a.sgdStepOn(data, indices, 0.5, options), `refused #${i}`);
+      assert.equal(on, message(() => b.sgdStep(batch, 0.5, options), `refused #${i}`), `refused #${i}`);
       assert.equal(snapshot(a), before, `refused #${i} changed the network`);
       // The network still steps afterwards.
       assert.ok(Number.isFinite(a.sgdStepOn(data, indices, 0.5, { n: 3 })));
@@ -108,18 +109,10 @@ for (const file of MODULES) {
     for (const eta of ['0.5', 'fast', null, undefined, {}, [0.5], true, 0, -1, NaN, Infinity, -0, 10n, Symbol('η')]) {
       const [a, b] = [fresh(), fresh()];
       const before = snapshot(a);
-      const message = (fn) => {
-        try {
-          fn();
-        } catch (err) {
-          assert.ok(err instanceof Error && !(err instanceof WebAssembly.RuntimeError), String(err));
-          return err.message;
-        }
-        assert.fail(`η = ${String(eta)}: accepted`);
-      };
-      const on = message(() => a.sgdStepOn(data, indices, eta, { n: 3 }));
+      const what = `η = ${String(eta)}`;
+      const on = message(() => a.sgdStepOn(data, indices, eta, { n: 3 }), what);
       assert.match(on, /learning rate eta must be a/);
-      assert.equal(on, message(() => b.sgdStep(batch, eta, { n: 3 })), `η = ${String(eta)}`);
+      assert.equal(on, message(() => b.sgdStep(batch, eta, { n: 3 }), what), what);
       assert.equal(snapshot(a), before, `η = ${String(eta)} changed the network`);
       a.free();
       b.free();
