@@ -123,8 +123,6 @@ impl Workspace {
     ) -> Result<f64> {
         crate::limits::check_step_args(indices.len(), eta, lambda, n)?;
         self.prepare(&net.sizes, indices.len());
-        let (n_in, n_out) = (net.sizes[0], net.sizes[net.sizes.len() - 1]);
-        let (xs, ys) = (&mut self.activations[0], &mut self.y);
         for (c, &i) in indices.iter().enumerate() {
             let i = i as usize;
             let e = data.get(i).ok_or_else(|| out_of_range(c, i, data))?;
@@ -132,10 +130,20 @@ impl Workspace {
                 name_the_fault(net, e, i)?;
                 return Err(refused());
             }
-            copy_short(&mut xs[c * n_in..(c + 1) * n_in], &e.x);
-            copy_short(&mut ys[c * n_out..(c + 1) * n_out], &e.y);
+            self.copy_example(c, e);
         }
         self.step(net, eta, lambda, n)
+    }
+
+    /// Copy an example the network accepts into column c of the batch buffers (sized by
+    /// `prepare`): its x into a^1, its y into `y`, without a test (`update_fitting` and the
+    /// wasm `step_on_checked`).
+    #[cfg(target_arch = "wasm32")]
+    #[inline(always)]
+    fn copy_example(&mut self, c: usize, e: &Example) {
+        let (n_in, n_out) = (e.x.len(), e.y.len());
+        copy_short(&mut self.activations[0][c * n_in..(c + 1) * n_in], &e.x);
+        copy_short(&mut self.y[c * n_out..(c + 1) * n_out], &e.y);
     }
 
     /// `update_indices` for arguments the caller has already checked: η, λ and n
@@ -159,11 +167,8 @@ impl Workspace {
         #[cfg(target_arch = "wasm32")]
         {
             self.prepare(&net.sizes, indices.len());
-            let (n_in, n_out) = (net.sizes[0], net.sizes[net.sizes.len() - 1]);
-            let (xs, ys) = (&mut self.activations[0], &mut self.y);
             for (c, &i) in indices.iter().enumerate() {
-                copy_short(&mut xs[c * n_in..(c + 1) * n_in], &data[i].x);
-                copy_short(&mut ys[c * n_out..(c + 1) * n_out], &data[i].y);
+                self.copy_example(c, &data[i]);
             }
         }
         #[cfg(not(target_arch = "wasm32"))]
