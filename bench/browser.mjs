@@ -58,6 +58,61 @@ async function inPage() {
     const ys = new Float64Array(count * nOut).map((_, i) => (i % nOut === Math.floor(i / nOut) % nOut ? 1 : 0));
     return { xs, ys, nIn, nOut };
   };
+  // The baseline beside each wasm figure, in the same page and run: network.py's SGD written
+  // plainly in JavaScript, one example at a time (the way a JS engine such as TensorFlow
+  // Playground's trains), over Float64Arrays made once, sigmoid and the quadratic cost. The
+  // ratio to it says what the wasm core gives whatever the host's speed.
+  const plainSgd = (json) => {
+    const { sizes } = json;
+    const L = sizes.length - 1;
+    const w = json.weights.map((rows) => Float64Array.from(rows.flat()));
+    const b = json.biases.map((v) => Float64Array.from(v));
+    const nablaW = w.map((v) => new Float64Array(v.length));
+    const nablaB = b.map((v) => new Float64Array(v.length));
+    const a = sizes.map((n) => new Float64Array(n));
+    const delta = sizes.slice(1).map((n) => new Float64Array(n));
+    const sigma = (z) => 1 / (1 + Math.exp(-z));
+    /** One mini-batch: examples `first`, …, `first + m − 1` of the flat xs and ys. */
+    const step = (xs, ys, first, m, eta) => {
+      for (let l = 0; l < L; l++) {
+        nablaW[l].fill(0);
+        nablaB[l].fill(0);
+      }
+      for (let e = first; e < first + m; e++) {
+        for (let k = 0; k < sizes[0]; k++) a[0][k] = xs[e * sizes[0] + k];
+        for (let l = 0; l < L; l++) {
+          const [nIn, nOut, wl, al, next] = [sizes[l], sizes[l + 1], w[l], a[l], a[l + 1]];
+          for (let j = 0; j < nOut; j++) {
+            let z = b[l][j];
+            for (let k = 0; k < nIn; k++) z += wl[j * nIn + k] * al[k];
+            next[j] = sigma(z);
+          }
+        }
+        const out = a[L];
+        for (let j = 0; j < sizes[L]; j++) delta[L - 1][j] = (out[j] - ys[e * sizes[L] + j]) * out[j] * (1 - out[j]); // BP1
+        for (let l = L - 1; l >= 0; l--) {
+          const [nIn, nOut, dl, al] = [sizes[l], sizes[l + 1], delta[l], a[l]];
+          for (let j = 0; j < nOut; j++) {
+            nablaB[l][j] += dl[j]; // BP3
+            for (let k = 0; k < nIn; k++) nablaW[l][j * nIn + k] += dl[j] * al[k]; // BP4
+          }
+          if (l > 0) {
+            for (let k = 0; k < nIn; k++) { // BP2, σ′ = a(1 − a)
+              let s = 0;
+              for (let j = 0; j < nOut; j++) s += w[l][j * nIn + k] * dl[j];
+              delta[l - 1][k] = s * al[k] * (1 - al[k]);
+            }
+          }
+        }
+      }
+      const r = eta / m;
+      for (let l = 0; l < L; l++) {
+        for (let i = 0; i < w[l].length; i++) w[l][i] -= r * nablaW[l][i];
+        for (let j = 0; j < b[l].length; j++) b[l][j] -= r * nablaB[l][j];
+      }
+    };
+    return { step, weights: w, biases: b };
+  };
   const results = {};
   for (const sizes of [[784, 30, 10], [2, 8, 8, 8, 1]]) {
     const key = `[${sizes}]`;
@@ -78,6 +133,23 @@ async function inPage() {
     let e = 0;
     const oneCall = () => fNet.sgdEpochOn(fData, 10, 0.01, { n: count, seed: 1, epoch: e++ });
     results[`${key} sgd m=10, epoch in one call${where} (examples/s)`] = count / (timeIt(oneCall) / 1000);
+    // The plain-JS baseline, from the same start; first checked against the wasm step.
+    const json = net.toJSON();
+    const check = plainSgd(json);
+    const twin = M.Network.fromJSON(json);
+    check.step(d.xs, d.ys, 0, 10, 0.5);
+    twin.sgdStepOn(data, batches[0], 0.5, { n: count });
+    const after = twin.toJSON();
+    const off = Math.max(
+      ...after.weights.flatMap((rows, l) => rows.flat().map((v, i) => Math.abs(v - check.weights[l][i]))),
+      ...after.biases.flatMap((v, l) => v.map((x, j) => Math.abs(x - check.biases[l][j]))));
+    twin.free();
+    if (!(off <= 1e-12)) throw new Error(`the plain-JS baseline's step is ${off} from the wasm step's`);
+    const plain = plainSgd(json);
+    const plainEpoch = () => { for (let s = 0; s < count; s += 10) plain.step(d.xs, d.ys, s, 10, 0.01); };
+    const baseline = count / (timeIt(plainEpoch) / 1000);
+    results[`${key} sgd m=10, plain JS per example (baseline) (examples/s)`] = baseline;
+    results[`  ${key} wasm per step ÷ plain JS (ratio)`] = results[`${key} sgd m=10 (examples/s)`] / baseline;
     const xs = Array.from({ length: 200 }, (_, i) => d.xs.subarray(i * d.nIn, (i + 1) * d.nIn));
     results[`${key} forward, one call each (examples/s)`] = xs.length / (timeIt(() => xs.forEach((x) => net.output(x))) / 1000);
     for (const x of new Set([net, fNet, data, fData])) x.free();
