@@ -417,10 +417,13 @@ function plainChromium() {
       });
     },
     async close() {
-      proc.kill();
+      // Asked to close, Chromium ends its helper processes and is done with its profile before
+      // it exits (killed, its helpers went on writing there for a moment: ENOTEMPTY below).
+      this.send('Browser.close').catch(() => {});
+      const late = await Promise.race([exited.then(() => false), new Promise((r) => setTimeout(r, 5000, true))]);
+      if (late) proc.kill();
       await exited;
-      // Chromium's helper processes can still be writing its profile for a moment after the
-      // browser has exited: retry, and never fail the run over a leftover temporary folder.
+      // Retry all the same, and never fail the run over a leftover temporary folder.
       try {
         rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
       } catch (err) {
