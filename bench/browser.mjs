@@ -196,8 +196,19 @@ async function playFrames(h, query, seconds = 4) {
   await page.click('#play');
   await page.waitForTimeout(1000 + seconds * 1000);
   const t = await page.evaluate(() => ({ timings: window.__app.timings, now: performance.now(), step: window.__app.step }));
+  // Then 2 s more under a trace, for what the frame timings leave out: Chromium records a
+  // canvas's drawing as the script runs and rasterises it (in software, without a GPU) when
+  // the frame is committed, on the main thread.
+  const file = join(tmpdir(), `nndl-play-${process.pid}.json`);
+  await h.browser.startTracing(page, { path: file, categories: ['disabled-by-default-devtools.timeline'] });
+  await page.waitForTimeout(2000);
+  await h.browser.stopTracing();
+  const events = JSON.parse(readFileSync(file, 'utf8')).traceEvents;
+  rmSync(file, { force: true });
   await page.click('#play');
   await page.context().close();
+  const mainThreads = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const commits = events.filter((e) => e.name === 'Commit' && e.ph === 'X' && mainThreads.has(`${e.pid}:${e.tid}`)).map((e) => e.dur / 1000);
   const after = (name) => (t.timings[name] ?? []).filter((e) => e.at >= from);
   const play = after('play');
   const redraw = after('redraw');
@@ -213,6 +224,7 @@ async function playFrames(h, query, seconds = 4) {
     network: ms(after('network')),
     fps: play.length / span,
     steps: t.step,
+    commit: commits.length ? median(commits) : NaN,
   };
 }
 
@@ -663,6 +675,7 @@ try {
     ['  of which every neuron\'s 100×100 map, probe backprop (ms)', small.derive],
     ['page Play frame [2,8,8,8,1], 250+250: drawing, all views (ms)', small.draw],
     ['  of which the network view (ms)', small.network],
+    ['  each frame\'s commit, main thread (canvas raster, software) (ms)', small.commit],
     ['page Play [2,8,8,8,1], 250+250: frames per second', small.fps, '60'],
     ['network view, 6 hidden × 16 (1,360 edges), while playing (ms)', wide.network, '≤ 4'],
     ['network view, 6 hidden × 16, every weight new (new seed) (ms)', wideFull.js, '≤ 4'],
@@ -670,6 +683,7 @@ try {
     ['  that frame: the renderer\'s other threads\' CPU (trace) (ms)', wideFull.other],
     ['  page Play frame, 6 × 16: compute (ms)', wide.play + wide.derive],
     ['  page Play frame, 6 × 16: drawing, all views (ms)', wide.draw],
+    ['  each frame\'s commit, main thread (canvas raster, software) (ms)', wide.commit],
     ['  page Play, 6 × 16: frames per second', wide.fps],
     [`page weight, ${weight.files.length} files, gzip (KB)`, weight.kb, '≤ 150'],
     [`navigation → first drawn network, a reader's load, median of ${loadRounds} (ms)`, median(reader.times), '≤ 300'],
