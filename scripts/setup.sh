@@ -46,7 +46,8 @@ fi
 # so the tests' screenshots of the Chinese page (test-results/screenshots/) would show boxes
 # where the text is. WenQuanYi Micro Hei is small (1.6 MB). Not needed to build or serve, so a
 # failed install is a warning, not an error.
-if command -v fc-list >/dev/null && [ -n "$(fc-list :lang=zh family 2>/dev/null | head -1)" ]; then
+if dpkg -s fonts-wqy-microhei >/dev/null 2>&1 \
+  || { command -v fc-list >/dev/null && [ -n "$(fc-list :lang=zh family 2>/dev/null | head -1)" ]; }; then
   log "setup: a Chinese font: ok"
 else
   log "setup: installing a Chinese font (fonts-wqy-microhei) with apt-get ..."
