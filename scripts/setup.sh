@@ -18,6 +18,13 @@ command -v cargo >/dev/null || die "cargo not found (install Rust with rustup)"
 command -v node >/dev/null  || die "node not found"
 command -v npm >/dev/null   || die "npm not found"
 
+# apt-get update once per run, however many steps need Debian's packages.
+apt_updated=0
+apt_update_once() {
+  [ "$apt_updated" = 1 ] && return 0
+  run_quiet "apt-get update" as_root apt-get update && apt_updated=1
+}
+
 # --- 1. Rust target ---------------------------------------------------------------------
 if rustup target list --installed 2>/dev/null | grep -qx 'wasm32-unknown-unknown'; then
   log "setup: rust target wasm32-unknown-unknown: ok"
@@ -33,7 +40,7 @@ if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
 else
   log "setup: installing chromium + chromium-driver with apt-get (about 35 s) ..."
   export DEBIAN_FRONTEND=noninteractive
-  run_quiet "apt-get update" as_root apt-get update
+  apt_update_once
   run_quiet "apt-get install chromium chromium-driver" \
     as_root apt-get install -y chromium chromium-driver
   [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] \
@@ -46,13 +53,13 @@ fi
 # so the tests' screenshots of the Chinese page (test-results/screenshots/) would show boxes
 # where the text is. WenQuanYi Micro Hei is small (1.6 MB). Not needed to build or serve, so a
 # failed install is a warning, not an error.
-if dpkg -s fonts-wqy-microhei >/dev/null 2>&1 \
+if [ "$(dpkg-query -W -f='${Status}' fonts-wqy-microhei 2>/dev/null)" = "install ok installed" ] \
   || { command -v fc-list >/dev/null && [ -n "$(fc-list :lang=zh family 2>/dev/null | head -1)" ]; }; then
   log "setup: a Chinese font: ok"
 else
   log "setup: installing a Chinese font (fonts-wqy-microhei) with apt-get ..."
   export DEBIAN_FRONTEND=noninteractive
-  if run_quiet "apt-get update" as_root apt-get update \
+  if apt_update_once \
     && run_quiet "apt-get install fonts-wqy-microhei" as_root apt-get install -y fonts-wqy-microhei; then
     changed=1
   else
